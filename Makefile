@@ -1,0 +1,28 @@
+# Every target creates or reuses .venv and installs the pinned dependencies itself.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test clean
+
+serve: $(VENV)/.site  ## build and serve the site at http://127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(VENV)/.site  ## build the site into site/, failing on any warning
+	$(BIN)/mkdocs build --strict
+
+test: $(VENV)/.test  ## run every test
+	$(BIN)/python -m pytest tests
+
+clean:
+	rm -rf site .cache
+
+$(VENV)/.site: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test: $(VENV)/.site tests/requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	touch $@

@@ -1,0 +1,205 @@
+"""The site's data, read and checked once per build: article pages and the glossary.
+
+Not a hook itself: pages.py and glossary.py import it. A defect raises PluginError with
+a message that names the file and the entry, which stops `mkdocs build`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.utils.meta import get_data
+
+GLOSSARY_FILE = "glossary.yml"  # inside docs_dir
+ARTICLE_SECTIONS = ("qa/", "code/")  # pages here are addressable by their file stem
+TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+HEADING = re.compile(r"^#\s+(.+?)\s*(?:\{[^}]*\})?\s*$", re.MULTILINE)
+SENTENCE_END = re.compile(r"[。！？]")
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """A question or code-example page: its id is its file name, its title its first heading."""
+
+    id: str
+    src_uri: str
+    title: str
+    description: str
+    related: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    zh: str
+    en: str
+    abbr: tuple[str, ...]
+    aliases: tuple[str, ...]
+    category: str
+    definition: str
+    questions: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every string a reader may write for this term, most specific first."""
+        seen: dict[str, None] = {}
+        for name in (self.zh, self.en, *self.abbr, *self.aliases):
+            seen.setdefault(name, None)
+        return tuple(seen)
+
+    @property
+    def heading(self) -> str:
+        latin = [n for n in (self.en, *self.abbr) if n != self.zh]
+        return f"{self.zh}（{'，'.join(latin)}）" if latin else self.zh
+
+
+@dataclass(frozen=True)
+class Glossary:
+    categories: dict[str, str]  # id -> display name, in page order
+    terms: tuple[Term, ...]
+
+
+def _page_from_markdown(src_uri: str, text: str) -> tuple[str, dict]:
+    meta_text, meta = get_data(text)
+    match = HEADING.search(meta_text)
+    return (match.group(1) if match else ""), meta
+
+
+def _page_from_notebook(src_uri: str, text: str) -> tuple[str, dict]:
+    notebook = json.loads(text)
+    title = ""
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            match = HEADING.search("".join(cell.get("source", "")))
+            if match:
+                title = match.group(1)
+                break
+    return title, notebook.get("metadata", {}).get("site", {})
+
+
+def article_pages(files: Files) -> dict[str, ArticlePage]:
+    """Question and code pages by id (file stem), in file order; checks title and description."""
+    pages: dict[str, ArticlePage] = {}
+    for file in files.documentation_pages():
+        uri = file.src_uri
+        if not uri.startswith(ARTICLE_SECTIONS) or uri.rsplit("/", 1)[-1].startswith("index."):
+            continue
+        reader = _page_from_notebook if uri.endswith(".ipynb") else _page_from_markdown
+        title, meta = reader(uri, file.content_string)
+        page_id = uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if page_id in pages:
+            raise PluginError(f"{uri}: page id '{page_id}' is also used by {pages[page_id].src_uri}")
+        if not title:
+            raise PluginError(f"{uri}: no '# ' heading to use as the page title")
+        if not str(meta.get("description", "")).strip():
+            raise PluginError(f"{uri}: missing 'description' (used for search snippets and link previews)")
+        pages[page_id] = ArticlePage(
+            page_id, uri, title, str(meta["description"]).strip(), tuple(meta.get("related", ()))
+        )
+    for page in pages.values():
+        for other in page.related:
+            if other not in pages:
+                raise PluginError(f"{page.src_uri}: 'related' names '{other}', which is not a page id")
+    return pages
+
+
+_FIELDS: dict[str, type] = {
+    "id": str,
+    "zh": str,
+    "en": str,
+    "abbr": list,
+    "aliases": list,
+    "category": str,
+    "definition": str,
+    "questions": list,
+}
+
+
+def load_glossary(path: Path, page_ids: set[str], where: str) -> Glossary:
+    """Read the glossary; any defect stops the build with `where` and the entry's name in the message."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise PluginError(f"{where}: cannot read: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("categories"), list) or not isinstance(
+        data.get("terms"), list
+    ):
+        raise PluginError(f"{where}: needs top-level lists 'categories' and 'terms'")
+
+    categories: dict[str, str] = {}
+    for number, entry in enumerate(data["categories"], 1):
+        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
+            raise PluginError(f"{where}: category #{number} needs 'id' and 'name'")
+        categories[str(entry["id"])] = str(entry["name"])
+
+    terms: list[Term] = []
+    owner_of_name: dict[str, str] = {}
+    for number, entry in enumerate(data["terms"], 1):
+        label = f"term #{number}"
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            label = f"term '{entry['id']}'"
+        if not isinstance(entry, dict):
+            raise PluginError(f"{where}: {label} is not a mapping")
+
+        def fail(message: str) -> PluginError:
+            return PluginError(f"{where}: {label}: {message}")
+
+        for field, kind in _FIELDS.items():
+            if field not in entry or entry[field] is None:
+                raise fail(f"missing field '{field}'")
+            if not isinstance(entry[field], kind):
+                raise fail(f"field '{field}' must be a {kind.__name__}")
+            if kind is str and not entry[field].strip():
+                raise fail(f"field '{field}' is empty")
+        unknown = set(entry) - set(_FIELDS)
+        if unknown:
+            raise fail(f"unknown field(s) {', '.join(sorted(unknown))}")
+        if not TERM_ID.match(entry["id"]):
+            raise fail("id must be lowercase ASCII words joined by '-'")
+        if any(t.id == entry["id"] for t in terms):
+            raise fail("duplicate id")
+        if entry["category"] not in categories:
+            raise fail(f"unknown category '{entry['category']}'")
+        if not entry["questions"]:
+            raise fail("'questions' lists no page")
+        for page_id in entry["questions"]:
+            if page_id not in page_ids:
+                raise fail(f"'questions' names '{page_id}', which is not a question or code page")
+        sentences = len(SENTENCE_END.findall(entry["definition"]))
+        if not 1 <= sentences <= 3:
+            raise fail(f"definition has {sentences} sentences; write 1 to 3, each ending in 。")
+        term = Term(
+            entry["id"],
+            entry["zh"].strip(),
+            entry["en"].strip(),
+            tuple(str(a) for a in entry["abbr"]),
+            tuple(str(a) for a in entry["aliases"]),
+            entry["category"],
+            " ".join(entry["definition"].split()),
+            tuple(entry["questions"]),
+        )
+        for name in term.names:
+            other = owner_of_name.setdefault(name, term.id)
+            if other != term.id:
+                raise fail(f"name '{name}' is already used by term '{other}'")
+        terms.append(term)
+    return Glossary(categories, tuple(terms))
+
+
+@dataclass(frozen=True)
+class Site:
+    pages: dict[str, ArticlePage]
+    glossary: Glossary
+
+
+def load_site(files: Files, config) -> Site:
+    """Article pages and glossary, validated against each other."""
+    pages = article_pages(files)
+    path = Path(config["docs_dir"]) / GLOSSARY_FILE
+    return Site(pages, load_glossary(path, set(pages), f"docs/{GLOSSARY_FILE}"))

@@ -1,0 +1,63 @@
+"""MkDocs hook: the question overview and each article page's related terms and questions.
+
+The question list, titles and descriptions come from the pages themselves (file name = id,
+first heading = title, front matter `description` = one-line gist), so each is written once.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+import content
+
+QUESTION_LIST_MARKER = "<!-- question-list -->"
+_state: dict = {}
+
+
+def on_files(files: Files, config, **kwargs):
+    site = content.load_site(files, config)
+    _state["pages"], _state["glossary"] = site.pages, site.glossary
+    return files
+
+
+def _link(from_uri: str, to_uri: str) -> str:
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def _question_list(src_uri: str) -> str:
+    lines = []
+    for page in _state["pages"].values():
+        if page.src_uri.startswith("qa/"):
+            lines.append(f"- [{page.title}]({_link(src_uri, page.src_uri)})<br>{page.description}")
+    return "\n".join(lines)
+
+
+def _related_section(page_id: str, src_uri: str) -> str:
+    """A block marked as the site's addition: glossary terms for this page and related pages."""
+    pages = _state["pages"]
+    glossary_uri = _link(src_uri, "glossary.md")
+    terms = [t for t in _state["glossary"].terms if page_id in t.questions]
+    term_links = "、".join(f"[{t.zh}]({glossary_uri}#{t.id})" for t in terms)
+    question_links = "\n".join(
+        f"- [{pages[other].title}]({_link(src_uri, pages[other].src_uri)})"
+        for other in pages[page_id].related
+    )
+    parts = ['<div class="site-addition" markdown>', '<p class="site-addition__label">本站补充</p>', ""]
+    if terms:
+        parts += ["## 相关术语 {#related-terms}", "", term_links, ""]
+    if question_links:
+        parts += ["## 相关问题 {#related-questions}", "", question_links, ""]
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def on_page_markdown(markdown: str, page: Page, config, files: Files, **kwargs):
+    uri = page.file.src_uri
+    if QUESTION_LIST_MARKER in markdown:
+        markdown = markdown.replace(QUESTION_LIST_MARKER, _question_list(uri))
+    page_id = uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if uri.startswith("qa/") and page_id in _state["pages"]:
+        markdown = markdown.rstrip() + "\n\n" + _related_section(page_id, uri) + "\n"
+    return markdown

@@ -1,0 +1,146 @@
+"""Shared fixtures: one strict build of the site, a local gzip server for it, and Chromium.
+
+Nothing here touches the network. With CI set, a missing browser fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+IN_CI = bool(os.environ.get("CI"))
+
+
+@dataclass
+class Build:
+    returncode: int
+    log: str
+    site: Path
+
+
+def mkdocs_build(project: Path, site_dir: Path, env: dict | None = None) -> Build:
+    """Run `mkdocs build --strict` on a project folder; return its exit code and log."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        timeout=600,
+    )
+    return Build(result.returncode, result.stdout + result.stderr, site_dir)
+
+
+def copy_project(dest: Path) -> Path:
+    """A throwaway copy of the sources, to build with a defect planted in it."""
+    for name in ("mkdocs.yml", "docs", "hooks", "notebooks"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory) -> Build:
+    """The site as the deploy builds it (notebooks unexecuted), built once per test run."""
+    result = mkdocs_build(ROOT, tmp_path_factory.mktemp("site"))
+    assert result.returncode == 0, result.log
+    return result
+
+
+@pytest.fixture(scope="session")
+def site(build) -> Path:
+    return build.site
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files as GitHub Pages does: gzip for text when the client accepts it."""
+
+    COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ipynb", ".map")
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # redirects to the URL with a slash
+            path = path / "index.html"
+        status = 200
+        if not path.is_file():
+            status, path = 404, Path(self.directory) / "404.html"
+        body = path.read_bytes()
+        gzipped = "gzip" in self.headers.get("Accept-Encoding", "") and path.suffix in self.COMPRESSIBLE
+        if gzipped:
+            body = gzip.compress(body, compresslevel=6)
+        self.send_response(status)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve(directory: Path):
+    """Start a local server for a built site; returns (base_url, stop)."""
+    handler = partial(_GzipHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server.shutdown
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    url, stop = serve(site)
+    yield url
+    stop()
+
+
+def require_chromium() -> str:
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    message = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+# Flags that keep Chromium from calling Google's services on a machine with no internet.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

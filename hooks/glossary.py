@@ -83,7 +83,7 @@ def _glossary_markdown() -> str:
                 out += ["别名：" + "、".join(f"{a}" for a in term.aliases), ""]
             out += [term.definition, ""]
             used = "、".join(f"[{pages[q].title}]({pages[q].src_uri})" for q in term.questions)
-            out += [f"出现在：{used}", ""]
+            out += [f"出现在：{used}", "{ data-search-exclude }", ""]  # titles belong to their pages
     return "\n".join(out)
 
 

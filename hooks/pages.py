@@ -27,10 +27,12 @@ def _link(from_uri: str, to_uri: str) -> str:
 
 
 def _question_list(src_uri: str) -> str:
-    lines = []
+    # Excluded from search: it repeats the question pages' own titles and descriptions.
+    lines = ['<div data-search-exclude markdown>', ""]
     for page in _state["pages"].values():
         if page.src_uri.startswith("qa/"):
             lines.append(f"- [{page.title}]({_link(src_uri, page.src_uri)})<br>{page.description}")
+    lines += ["", "</div>"]
     return "\n".join(lines)
 
 
@@ -39,7 +41,8 @@ def _related_section(page_id: str, src_uri: str) -> str:
     pages = _state["pages"]
     glossary_uri = _link(src_uri, "glossary.md")
     terms = [t for t in _state["glossary"].terms if page_id in t.questions]
-    term_links = "、".join(f"[{t.zh}]({glossary_uri}#{t.id})" for t in terms)
+    # Full names (Chinese, English, abbreviations) so the page is found by any of them.
+    term_links = "、".join(f"[{t.heading}]({glossary_uri}#{t.id})" for t in terms)
     question_links = "\n".join(
         f"- [{pages[other].title}]({_link(src_uri, pages[other].src_uri)})"
         for other in pages[page_id].related
@@ -47,8 +50,8 @@ def _related_section(page_id: str, src_uri: str) -> str:
     parts = ['<div class="site-addition" markdown>', '<p class="site-addition__label">本站补充</p>', ""]
     if terms:
         parts += ["## 相关术语 {#related-terms}", "", term_links, ""]
-    if question_links:
-        parts += ["## 相关问题 {#related-questions}", "", question_links, ""]
+    if question_links:  # other pages' titles: kept out of the search index
+        parts += ["## 相关问题 {#related-questions}", "", question_links, "{ data-search-exclude }", ""]
     parts.append("</div>")
     return "\n".join(parts)
 

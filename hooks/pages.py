@@ -22,14 +22,21 @@ def on_files(files: Files, config, **kwargs):
     return files
 
 
+def on_nav(nav, config, files, **kwargs):
+    # The overview lists questions in reading order, which the nav defines.
+    _state["order"] = [page.file.src_uri for page in nav.pages]
+    return nav
+
+
 def _link(from_uri: str, to_uri: str) -> str:
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
 
 
 def _question_list(src_uri: str) -> str:
     # Excluded from search: it repeats the question pages' own titles and descriptions.
-    lines = ['<div data-search-exclude markdown>', ""]
-    for page in _state["pages"].values():
+    lines = ['<div data-search-exclude="true" markdown>', ""]
+    order = _state["order"]
+    for page in sorted(_state["pages"].values(), key=lambda p: order.index(p.src_uri)):
         if page.src_uri.startswith("qa/"):
             lines.append(f"- [{page.title}]({_link(src_uri, page.src_uri)})<br>{page.description}")
     lines += ["", "</div>"]
@@ -51,7 +58,8 @@ def _related_section(page_id: str, src_uri: str) -> str:
     if terms:
         parts += ["## 相关术语 {#related-terms}", "", term_links, ""]
     if question_links:  # other pages' titles: kept out of the search index
-        parts += ["## 相关问题 {#related-questions}", "", question_links, "{ data-search-exclude }", ""]
+        parts += ["## 相关问题 {#related-questions}", "",
+                  '<div data-search-exclude="true" markdown>', "", question_links, "", "</div>", ""]
     parts.append("</div>")
     return "\n".join(parts)
 

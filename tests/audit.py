@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -22,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))
@@ -200,18 +201,71 @@ def parse_page(path: Path) -> _Links:
     return parser
 
 
-def is_external(url: str) -> bool:
-    parts = urlsplit(url)
-    return bool(parts.scheme or parts.netloc)
+SKIPPED_SCHEMES = ("mailto:", "javascript:", "data:", "tel:")
+
+
+def site_url(site: Path) -> str:
+    """The URL the site was built for: the home page's canonical link (MkDocs writes it from site_url)."""
+    match = re.search(r'<link rel="canonical" href="([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
+    return match.group(1) if match else ""
+
+
+def site_path(url: str, page_url: str, base: str) -> str | None:
+    """The path below the site root that `url` on the page at `page_url` points to; None if external.
+
+    page_url is the page's own path below the root ("qa/definition/index.html"); base is the site URL.
+    Relative, root-absolute and absolute URLs within the site URL are all internal.
+    """
+    base_path = urlsplit(base).path or "/"
+    if base and url.startswith(base):
+        url = "/" + url[len(base):]
+    elif urlsplit(url).scheme or urlsplit(url).netloc:
+        return None
+    absolute = urljoin("/" + page_url, url)
+    path, _, fragment = absolute.partition("#")
+    path = path.split("?")[0]
+    if path.startswith(base_path):
+        path = "/" + path[len(base_path):]
+    return path.lstrip("/") + ("#" + fragment if fragment else "")
+
+
+def check_links(site: Path, base: str | None = None) -> list[str]:
+    """Every internal href/src of every HTML page that does not resolve to a file (and, with a
+    fragment, to an element id in that file), as "page: url (reason)"."""
+    base = site_url(site) if base is None else base
+    pages = {p.relative_to(site).as_posix(): parse_page(p) for p in sorted(site.rglob("*.html"))}
+    problems = []
+    for page, links in pages.items():
+        for tag, url in links.urls:
+            if not url or url.startswith(SKIPPED_SCHEMES):
+                continue
+            target = site_path(url, page, base)
+            if target is None:
+                continue
+            path, _, fragment = target.partition("#")
+            path = unquote(path)
+            if path == "" or path.endswith("/"):
+                path += "index.html"
+            elif (site / path).is_dir():
+                path += "/index.html"
+            if not (site / path).is_file():
+                problems.append(f"{page}: <{tag}> {url} (no file {path})")
+                continue
+            fragment = unquote(fragment)
+            if fragment and path.endswith(".html") and fragment not in pages[path].ids:
+                problems.append(f"{page}: <{tag}> {url} (no id '{fragment}' in {path})")
+    return problems
 
 
 def external_links(site: Path) -> dict[str, list[str]]:
-    """Every external URL linked from the built site -> the pages (site paths) that link it."""
+    """Every external http(s) URL linked from the built site -> the pages (site paths) that link it."""
+    base = site_url(site)
     found: dict[str, set[str]] = {}
     for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
         for tag, url in parse_page(page).urls:
-            if is_external(url) and urlsplit(url).scheme in ("http", "https"):
-                found.setdefault(url, set()).add("/" + page.relative_to(site).as_posix())
+            if url.startswith(("http://", "https://")) and site_path(url, rel, base) is None:
+                found.setdefault(url, set()).add("/" + rel)
     return {url: sorted(pages) for url, pages in sorted(found.items())}
 
 

@@ -17,7 +17,7 @@ from mkdocs.structure.files import Files
 from mkdocs.utils.meta import get_data
 
 GLOSSARY_FILE = "glossary.yml"  # inside docs_dir
-ARTICLE_SECTIONS = ("qa/", "code/")  # pages here are addressable by their file stem
+GENERATED_PAGES = ("glossary.md",)  # made by hooks, not read from docs/
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADING = re.compile(r"^#\s+(.+?)\s*(?:\{[^}]*\})?\s*$", re.MULTILINE)
 SENTENCE_END = re.compile(r"[。！？]")
@@ -25,7 +25,8 @@ SENTENCE_END = re.compile(r"[。！？]")
 
 @dataclass(frozen=True)
 class ArticlePage:
-    """A question or code-example page: its id is its file name, its title its first heading."""
+    """A page of the site: its id is its file name (a folder's index.md: the folder's name,
+    the home page: "home"), its title its first heading."""
 
     id: str
     src_uri: str
@@ -83,24 +84,33 @@ def _page_from_notebook(src_uri: str, text: str) -> tuple[str, dict]:
     return title, notebook.get("metadata", {}).get("site", {})
 
 
+def page_id(src_uri: str) -> str:
+    """qa/nlp.md -> nlp, code/mnist.ipynb -> mnist, qa/index.md -> qa, index.md -> home."""
+    folder, _, name = src_uri.rpartition("/")
+    stem = name.rsplit(".", 1)[0]
+    if stem == "index":
+        return folder.rsplit("/", 1)[-1] if folder else "home"
+    return stem
+
+
 def article_pages(files: Files) -> dict[str, ArticlePage]:
-    """Question and code pages by id (file stem), in file order; checks title and description."""
+    """Every authored page by id, in file order; checks title and description."""
     pages: dict[str, ArticlePage] = {}
     for file in files.documentation_pages():
         uri = file.src_uri
-        if not uri.startswith(ARTICLE_SECTIONS) or uri.rsplit("/", 1)[-1].startswith("index."):
+        if uri in GENERATED_PAGES:
             continue
         reader = _page_from_notebook if uri.endswith(".ipynb") else _page_from_markdown
         title, meta = reader(uri, file.content_string)
-        page_id = uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        if page_id in pages:
-            raise PluginError(f"{uri}: page id '{page_id}' is also used by {pages[page_id].src_uri}")
+        page_id_ = page_id(uri)
+        if page_id_ in pages:
+            raise PluginError(f"{uri}: page id '{page_id_}' is also used by {pages[page_id_].src_uri}")
         if not title:
             raise PluginError(f"{uri}: no '# ' heading to use as the page title")
         if not str(meta.get("description", "")).strip():
             raise PluginError(f"{uri}: missing 'description' (used for search snippets and link previews)")
-        pages[page_id] = ArticlePage(
-            page_id, uri, title, str(meta["description"]).strip(), tuple(meta.get("related", ()))
+        pages[page_id_] = ArticlePage(
+            page_id_, uri, title, str(meta["description"]).strip(), tuple(meta.get("related", ()))
         )
     for page in pages.values():
         for other in page.related:
@@ -164,13 +174,15 @@ def load_glossary(path: Path, page_ids: set[str], where: str) -> Glossary:
             raise fail("id must be lowercase ASCII words joined by '-'")
         if any(t.id == entry["id"] for t in terms):
             raise fail("duplicate id")
+        if entry["id"] in categories:
+            raise fail("id is also a category id (both are anchors on the glossary page)")
         if entry["category"] not in categories:
             raise fail(f"unknown category '{entry['category']}'")
         if not entry["questions"]:
             raise fail("'questions' lists no page")
         for page_id in entry["questions"]:
             if page_id not in page_ids:
-                raise fail(f"'questions' names '{page_id}', which is not a question or code page")
+                raise fail(f"'questions' names '{page_id}', which is not a page id (see hooks/content.py page_id)")
         sentences = len(SENTENCE_END.findall(entry["definition"]))
         if not 1 <= sentences <= 3:
             raise fail(f"definition has {sentences} sentences; write 1 to 3, each ending in 。")

@@ -13,6 +13,7 @@ from mkdocs.structure.pages import Page
 import content
 
 QUESTION_LIST_MARKER = "<!-- question-list -->"
+QUESTION_SECTION = "qa/"
 _state: dict = {}
 
 
@@ -28,6 +29,10 @@ def on_nav(nav, config, files, **kwargs):
     return nav
 
 
+def _is_question(src_uri: str) -> bool:
+    return src_uri.startswith(QUESTION_SECTION) and not src_uri.endswith("/index.md")
+
+
 def _link(from_uri: str, to_uri: str) -> str:
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
 
@@ -37,7 +42,7 @@ def _question_list(src_uri: str) -> str:
     lines = ['<div data-search-exclude="true" markdown>', ""]
     order = _state["order"]
     for page in sorted(_state["pages"].values(), key=lambda p: order.index(p.src_uri)):
-        if page.src_uri.startswith("qa/"):
+        if _is_question(page.src_uri):
             lines.append(f"- [{page.title}]({_link(src_uri, page.src_uri)})<br>{page.description}")
     lines += ["", "</div>"]
     return "\n".join(lines)
@@ -68,7 +73,6 @@ def on_page_markdown(markdown: str, page: Page, config, files: Files, **kwargs):
     uri = page.file.src_uri
     if QUESTION_LIST_MARKER in markdown:
         markdown = markdown.replace(QUESTION_LIST_MARKER, _question_list(uri))
-    page_id = uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    if uri.startswith("qa/") and page_id in _state["pages"]:
-        markdown = markdown.rstrip() + "\n\n" + _related_section(page_id, uri) + "\n"
+    if _is_question(uri):
+        markdown = markdown.rstrip() + "\n\n" + _related_section(content.page_id(uri), uri) + "\n"
     return markdown

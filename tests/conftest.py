@@ -46,6 +46,7 @@ def mkdocs_build(project: Path, site_dir: Path, env: dict | None = None) -> Buil
 
 def copy_project(dest: Path) -> Path:
     """A throwaway copy of the sources, to build with a defect planted in it."""
+    dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "docs", "hooks", "notebooks"):
         src = ROOT / name
         if src.is_dir():

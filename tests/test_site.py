@@ -1,0 +1,306 @@
+"""The promises of the built site: the author's text complete, one page per question at a
+stable ASCII URL, a glossary linked from the text, stable heading ids, link previews on every
+page, nothing loaded from other hosts, prev/next through the whole article."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import ROOT
+
+SEED = ROOT.parent / "shared" / "seed" / "article.md"
+QUESTION_IDS = ["definition", "principles", "nlp", "vision", "speech", "training", "medical"]
+POSITIONAL_ID = re.compile(r"^_?\d*$|_\d+$")
+
+
+def normalise(text: str) -> str:
+    """Compare text ignoring whitespace (incl. CJK/Latin spacing) and Markdown emphasis."""
+    return re.sub(r"\s+", "", text.replace("**", "").replace("¶", ""))
+
+
+def seed_units() -> list[tuple[str, str]]:
+    """Every heading, paragraph and bullet of the seed outside code blocks: (kind, text)."""
+    units, in_code, paragraph = [], False, []
+    for line in SEED.read_text(encoding="utf-8").splitlines() + [""]:
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        if not line.strip() or line.startswith(("#", "- ")):
+            if paragraph:
+                units.append(("paragraph", " ".join(paragraph)))
+                paragraph = []
+            if line.startswith("#"):
+                units.append(("heading", line.lstrip("#").strip()))
+            elif line.startswith("- "):
+                units.append(("bullet", line[2:]))
+        else:
+            paragraph.append(line.strip())
+    return units
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.name == "index.html" or p.name == "404.html")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def article(doc: BeautifulSoup):
+    return doc.select_one("article.md-content__inner")
+
+
+def test_strict_build_has_no_warnings(build):
+    assert "WARNING" not in build.log, build.log
+
+
+def test_seed_has_the_expected_shape():
+    kinds = [kind for kind, _ in seed_units()]
+    # 1 title + 引言 + 2 section headings + 7 + 2 questions + 总结 = 14 headings
+    assert kinds.count("heading") == 14
+    assert kinds.count("bullet") == 25
+
+
+@pytest.mark.parametrize("kind,text", seed_units(), ids=lambda v: v[:12] if isinstance(v, str) else v)
+def test_every_seed_unit_is_published(site, kind, text):
+    wanted = normalise(text)
+    for path in pages(site):
+        doc = soup(path)
+        body = article(doc)
+        if body is None:
+            continue
+        if kind == "heading":
+            texts = [normalise(h.get_text()) for h in body.find_all(re.compile("^h[1-6]$"))]
+            if wanted in texts:
+                return
+        elif wanted in normalise(body.get_text()):
+            return
+    pytest.fail(f"seed {kind} not found in any page: {text}")
+
+
+@pytest.mark.parametrize("question_id", QUESTION_IDS)
+def test_question_has_its_own_page_at_an_ascii_url(site, question_id):
+    path = site / "qa" / question_id / "index.html"
+    assert path.exists(), f"/qa/{question_id}/ missing"
+    doc = soup(path)
+    h1 = doc.select_one("article h1")
+    assert h1 is not None and h1.get("id") == question_id
+    assert normalise(h1.get_text()).endswith("？")
+    addition = doc.select_one("article .site-addition")
+    assert addition is not None, "related terms and questions must be marked as the site's addition"
+    assert "本站补充" in addition.get_text()
+    assert addition.select('a[href*="glossary/#"]'), "no related terms"
+    assert addition.select('a[href^="../"]:not([href*="glossary"])'), "no related questions"
+
+
+def test_question_overview_lists_all_seven_in_order(site):
+    body = article(soup(site / "qa" / "index.html"))
+    hrefs = [a["href"] for a in body.select("li > a:not(.glossary-term)")]
+    assert hrefs == [f"{q}/" for q in QUESTION_IDS]
+
+
+def glossary_data() -> dict:
+    return yaml.safe_load((ROOT / "docs" / "glossary.yml").read_text(encoding="utf-8"))
+
+
+def test_glossary_has_every_term_under_its_own_id(site):
+    terms = glossary_data()["terms"]
+    assert len(terms) >= 40
+    doc = soup(site / "glossary" / "index.html")
+    for term in terms:
+        heading = doc.find(id=term["id"])
+        assert heading is not None and heading.name == "h3", term["id"]
+        assert term["zh"] in heading.get_text()
+
+
+def page_path(site: Path, page_id: str) -> Path:
+    """The built page for a glossary `questions` id (see hooks/content.py page_id)."""
+    if page_id == "home":
+        return site / "index.html"
+    for candidate in (site / page_id, site / "qa" / page_id, site / "code" / page_id):
+        if (candidate / "index.html").exists():
+            return candidate / "index.html"
+    raise AssertionError(f"no page for id {page_id!r}")
+
+
+def names_pattern(term: dict) -> re.Pattern:
+    names = [term["zh"], term["en"], *term["abbr"], *term["aliases"]]
+    parts = [rf"(?<![A-Za-z0-9_]){re.escape(n)}(?![A-Za-z0-9_])" if n.isascii() else re.escape(n) for n in names]
+    return re.compile("|".join(parts))
+
+
+def test_each_term_is_linked_where_first_used(site):
+    """For every page a term lists: the term occurs there, and its first use is linked,
+    unless every use sits inside a longer term's link (神经网络 in 卷积神经网络)."""
+    problems, linked_somewhere = [], set()
+    for term in glossary_data()["terms"]:
+        pattern = names_pattern(term)
+        for page_id in term["questions"]:
+            body = article(soup(page_path(site, page_id)))
+            for skipped in body.select("pre, code, h1, h2, h3, h4, h5, h6, .site-addition:has(#related-terms), a:not(.glossary-term)"):
+                skipped.decompose()
+            if not pattern.search(body.get_text()):
+                problems.append(f"{term['id']}: not used on {page_id}")
+                continue
+            links = body.select(f'a.glossary-term[href$="glossary/#{term["id"]}"]')
+            if len(links) > 1:
+                problems.append(f"{term['id']}: linked {len(links)} times on {page_id}")
+            elif links:
+                linked_somewhere.add(term["id"])
+            else:
+                for link in body.select("a.glossary-term"):
+                    link.decompose()  # uses inside longer terms' links are accounted for
+                if pattern.search(body.get_text()):
+                    problems.append(f"{term['id']}: used but not linked on {page_id}")
+    assert not problems, "\n".join(problems)
+    assert len(linked_somewhere) >= 40
+
+
+def test_term_links_stay_out_of_headings_code_and_links(site):
+    for path in pages(site):
+        for link in soup(path).select("a.glossary-term"):
+            bad = link.find_parent(["h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "a"])
+            assert bad is None, f"{path}: term link inside <{bad.name}>"
+            assert link.get("title"), f"{path}: term link without tooltip"
+
+
+def test_heading_ids_are_present_unique_and_not_positional(site):
+    problems = []
+    for path in pages(site):
+        body = article(soup(path))
+        if body is None:
+            continue
+        ids = []
+        for heading in body.find_all(re.compile("^h[1-6]$")):
+            hid = heading.get("id", "")
+            if POSITIONAL_ID.search(hid):
+                problems.append(f"{path.relative_to(site)}: {heading.get_text(strip=True)!r} id={hid!r}")
+            ids.append(hid)
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            problems.append(f"{path.relative_to(site)}: duplicate ids {dupes}")
+    assert not problems, "\n".join(problems)
+
+
+def test_hand_chosen_ascii_ids(site):
+    for path in pages(site):
+        body = article(soup(path))
+        if body is None:
+            continue
+        for heading in body.find_all(["h1", "h2"]):
+            assert heading.get("id", "").isascii(), f"{path.relative_to(site)}: {heading}"
+
+
+def test_table_of_contents_links_resolve(site):
+    for path in pages(site):
+        doc = soup(path)
+        ids = {el["id"] for el in doc.find_all(id=True)}
+        for link in doc.select("nav.md-nav--secondary a.md-nav__link"):
+            anchor = link["href"].split("#", 1)[1]
+            assert anchor in ids, f"{path.relative_to(site)}: TOC link #{anchor} has no target"
+
+
+def test_every_page_has_its_own_description_and_previews(site):
+    descriptions = {}
+    for path in pages(site):
+        doc = soup(path)
+        assert doc.html.get("lang") == "zh", path
+        meta = {
+            (m.get("name") or m.get("property")): m.get("content", "")
+            for m in doc.find_all("meta")
+            if m.get("name") or m.get("property")
+        }
+        for key in ("description", "og:title", "og:description", "og:url", "og:type", "twitter:card"):
+            assert meta.get(key, "").strip(), f"{path.relative_to(site)}: no {key}"
+        if path.name == "index.html":
+            descriptions.setdefault(meta["description"], []).append(str(path.relative_to(site)))
+            assert meta["og:url"].endswith(str(path.parent.relative_to(site)).strip(".") + "/") or path.parent == site
+    shared = {d: p for d, p in descriptions.items() if len(p) > 1}
+    assert not shared, f"pages sharing a description: {shared}"
+
+
+def test_question_preview_shows_the_question(site):
+    doc = soup(site / "qa" / "medical" / "index.html")
+    title = doc.find("meta", property="og:title")["content"]
+    assert title == "7. 多模态大模型在医疗领域的应用有哪些？"
+
+
+EXTERNAL = re.compile(r"(?:https?:)?//(?!127\.0\.0\.1)[a-z0-9.-]+\.[a-z]{2,}", re.I)
+
+
+def test_no_external_scripts_styles_or_fonts(site):
+    offenders = []
+    for path in pages(site):
+        doc = soup(path)
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for el in doc.find_all(tag):
+                value = el.get(attr, "")
+                if tag == "link" and not set(el.get("rel", [])) & {"stylesheet", "preload", "preconnect", "icon", "modulepreload"}:
+                    continue
+                if EXTERNAL.match(value):
+                    offenders.append(f"{path.relative_to(site)}: <{tag} {attr}={value}>")
+        for style in doc.find_all("style"):
+            offenders += [f"{path.relative_to(site)}: {u}" for u in re.findall(r"url\(\s*['\"]?(?:https?:)?//[^)]+", style.text)]
+    for css in site.rglob("*.css"):
+        for url in re.findall(r"(?:@import|url\()\s*['\"]?((?:https?:)?//[^'\")]+)", css.read_text(encoding="utf-8")):
+            offenders.append(f"{css.relative_to(site)}: {url}")
+    assert not offenders, "\n".join(offenders)
+
+
+def nav_order(site: Path) -> list[str]:
+    """Site-relative URLs in reading order, from the primary navigation of the home page."""
+    doc = soup(site / "index.html")
+    urls = []
+    for link in doc.select("nav.md-nav--primary a.md-nav__link[href]"):
+        url = urljoin("/", link["href"]).lstrip("/")
+        if url not in urls and "#" not in url:
+            urls.append(url)
+    return urls
+
+
+def test_prev_next_links_walk_the_whole_article(site):
+    order = nav_order(site)
+    assert order[:2] == ["", "qa/"] and "glossary/" in order and order[-1] == "about/"
+    for here, there in zip(order, order[1:]):
+        doc = soup(site / here / "index.html")
+        nxt = doc.select_one("a.md-footer__link--next")
+        assert nxt is not None, f"/{here} has no next link"
+        target = urljoin("/" + here, nxt["href"]).lstrip("/")
+        assert target == there, f"/{here} next -> /{target}, expected /{there}"
+
+
+def test_chinese_404_page(site):
+    doc = soup(site / "404.html")
+    assert doc.html.get("lang") == "zh"
+    assert "页面不存在" in doc.get_text()
+
+
+def test_pages_load_nothing_from_other_hosts(browser, base_url, site):
+    """0 third-party requests, measured in Chromium while each page loads."""
+    foreign = []
+    page = browser.new_page()
+    page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None)
+            and not r.url.startswith("data:") and foreign.append(r.url))
+    for url in nav_order(site) + ["does-not-exist/"]:
+        page.goto(base_url + url, wait_until="networkidle")
+    page.close()
+    assert not foreign, foreign
+
+
+@pytest.mark.parametrize("url", ["", "qa/definition/", "glossary/"])
+def test_comfortable_on_a_375px_phone(browser, base_url, url):
+    page = browser.new_page(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True)
+    page.goto(base_url + url, wait_until="networkidle")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
+    page.close()
+    assert overflow <= 0, f"/{url} scrolls sideways by {overflow}px at 375px"
+    assert font >= 14, f"/{url} body text is {font}px"

@@ -1,4 +1,4 @@
-"""MkDocs hook: the question overview and each article page's related terms and questions.
+"""MkDocs hook: the section overviews and each question page's related terms and questions.
 
 The question list, titles and descriptions come from the pages themselves (file name = id,
 first heading = title, front matter `description` = one-line gist), so each is written once.
@@ -12,7 +12,7 @@ from mkdocs.structure.pages import Page
 
 import content
 
-QUESTION_LIST_MARKER = "<!-- question-list -->"
+PAGE_LIST_MARKER = "<!-- page-list -->"  # in a section's index.md: list the section's pages
 QUESTION_SECTION = "qa/"
 _state: dict = {}
 
@@ -37,12 +37,14 @@ def _link(from_uri: str, to_uri: str) -> str:
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
 
 
-def _question_list(src_uri: str) -> str:
-    # Excluded from search: it repeats the question pages' own titles and descriptions.
+def _page_list(src_uri: str) -> str:
+    """The other pages of src_uri's folder in reading order, each with its one-line gist.
+    Excluded from search: it repeats those pages' own titles and descriptions."""
+    folder = posixpath.dirname(src_uri)
     lines = ['<div data-search-exclude="true" markdown>', ""]
     order = _state["order"]
     for page in sorted(_state["pages"].values(), key=lambda p: order.index(p.src_uri)):
-        if _is_question(page.src_uri):
+        if posixpath.dirname(page.src_uri) == folder and page.src_uri != src_uri:
             lines.append(f"- [{page.title}]({_link(src_uri, page.src_uri)})<br>{page.description}")
     lines += ["", "</div>"]
     return "\n".join(lines)
@@ -71,8 +73,8 @@ def _related_section(page_id: str, src_uri: str) -> str:
 
 def on_page_markdown(markdown: str, page: Page, config, files: Files, **kwargs):
     uri = page.file.src_uri
-    if QUESTION_LIST_MARKER in markdown:
-        markdown = markdown.replace(QUESTION_LIST_MARKER, _question_list(uri))
+    if PAGE_LIST_MARKER in markdown:
+        markdown = markdown.replace(PAGE_LIST_MARKER, _page_list(uri))
     if _is_question(uri):
         markdown = markdown.rstrip() + "\n\n" + _related_section(content.page_id(uri), uri) + "\n"
     return markdown

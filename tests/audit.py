@@ -113,7 +113,8 @@ def lighthouse(name: str, url: str, out_dir: Path, timeout: int = 240, categorie
             if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
                 failing.append(f"{ref['id']} ({audit['score']})")
         result.failed_audits[category_id] = failing
-    result.transfer_bytes = int(audits["total-byte-weight"]["numericValue"])
+    if "total-byte-weight" in audits:  # a performance audit
+        result.transfer_bytes = int(audits["total-byte-weight"]["numericValue"])
     return result
 
 

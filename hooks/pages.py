@@ -13,7 +13,7 @@ from mkdocs.structure.pages import Page
 import content
 
 PAGE_LIST_MARKER = "<!-- page-list -->"  # in a section's index.md: list the section's pages
-QUESTION_SECTION = "qa/"
+NO_RELATED_BLOCK = ("about.md",)
 _state: dict = {}
 
 
@@ -29,8 +29,9 @@ def on_nav(nav, config, files, **kwargs):
     return nav
 
 
-def _is_question(src_uri: str) -> bool:
-    return src_uri.startswith(QUESTION_SECTION) and not src_uri.endswith("/index.md")
+def _has_related_block(src_uri: str) -> bool:
+    """Article pages: the questions and the summary, not the home page, overviews or 关于."""
+    return src_uri not in NO_RELATED_BLOCK and not src_uri.endswith("index.md")
 
 
 def _link(from_uri: str, to_uri: str) -> str:
@@ -61,6 +62,8 @@ def _related_section(page_id: str, src_uri: str) -> str:
         f"- [{pages[other].title}]({_link(src_uri, pages[other].src_uri)})"
         for other in pages[page_id].related
     )
+    if not terms and not question_links:
+        return ""
     parts = ['<div class="site-addition" markdown>', '<p class="site-addition__label">本站补充</p>', ""]
     if terms:
         parts += ["## 相关术语 {#related-terms}", "", term_links, ""]
@@ -75,6 +78,6 @@ def on_page_markdown(markdown: str, page: Page, config, files: Files, **kwargs):
     uri = page.file.src_uri
     if PAGE_LIST_MARKER in markdown:
         markdown = markdown.replace(PAGE_LIST_MARKER, _page_list(uri))
-    if _is_question(uri):
+    if _has_related_block(uri) and content.page_id(uri) in _state["pages"]:  # not generated pages
         markdown = markdown.rstrip() + "\n\n" + _related_section(content.page_id(uri), uri) + "\n"
     return markdown

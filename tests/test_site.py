@@ -131,25 +131,28 @@ def page_path(site: Path, page_id: str) -> Path:
     raise AssertionError(f"no page for id {page_id!r}")
 
 
-def names_pattern(term: dict) -> re.Pattern:
+def names_pattern(term: dict, flags: int = 0) -> re.Pattern:
     names = [term["zh"], term["en"], *term["abbr"], *term["aliases"]]
     parts = [rf"(?<![A-Za-z0-9_]){re.escape(n)}(?![A-Za-z0-9_])" if n.isascii() else re.escape(n) for n in names]
-    return re.compile("|".join(parts))
+    return re.compile("|".join(parts), flags)
 
 
 def test_each_term_is_linked_where_first_used(site):
-    """For every page a term lists: the term occurs there, and its first use is linked,
-    unless every use sits inside a longer term's link (神经网络 in 卷积神经网络)."""
+    """For every page a term lists: the term occurs there (code counts), and its first use in
+    prose is linked, unless every use sits inside a longer term's link (神经网络 in 卷积神经网络)."""
     problems, linked_somewhere = [], set()
     for term in glossary_data()["terms"]:
         pattern = names_pattern(term)
         for page_id in term["questions"]:
             body = article(soup(page_path(site, page_id)))
-            for skipped in body.select("pre, code, h1, h2, h3, h4, h5, h6, .site-addition:has(#related-terms), a:not(.glossary-term)"):
-                skipped.decompose()
-            if not pattern.search(body.get_text()):
+            for block in body.select(".site-addition:has(#related-terms)"):
+                block.decompose()  # the generated list of related terms is not a use
+            if not names_pattern(term, re.I).search(body.get_text()):  # relu in code is ReLU
                 problems.append(f"{term['id']}: not used on {page_id}")
                 continue
+            # Only prose gets links: not code, headings or text that is already a link.
+            for skipped in body.select("pre, code, h1, h2, h3, h4, h5, h6, a:not(.glossary-term)"):
+                skipped.decompose()
             links = body.select(f'a.glossary-term[href$="glossary/#{term["id"]}"]')
             if len(links) > 1:
                 problems.append(f"{term['id']}: linked {len(links)} times on {page_id}")
@@ -159,7 +162,7 @@ def test_each_term_is_linked_where_first_used(site):
                 for link in body.select("a.glossary-term"):
                     link.decompose()  # uses inside longer terms' links are accounted for
                 if pattern.search(body.get_text()):
-                    problems.append(f"{term['id']}: used but not linked on {page_id}")
+                    problems.append(f"{term['id']}: used in prose but not linked on {page_id}")
     assert not problems, "\n".join(problems)
     assert len(linked_somewhere) >= 40
 

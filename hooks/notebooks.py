@@ -7,7 +7,8 @@
   committed notebook and no error output.
 - on_page_content: mkdocs-jupyter's HTML is trimmed to what Material needs. Its inlined Jupyter CSS
   (~575 KB) and its scripts (MathJax, Mermaid and clipboard, some loaded from CDNs) are dropped;
-  docs/stylesheets/notebooks.css styles the cells with the theme's colours instead. Code cells
+  docs/stylesheets/notebooks.css styles the cells with the theme's colours instead (on_post_page
+  links it from these pages only, sparing every other page the request). Code cells
   become Material code blocks (highlighting in both colour schemes, copy button). Headings get the
   ids written in the notebook (`## 标题 <a id="ascii-id"></a>`; the page title gets the notebook's
   name) and the table of contents is rebuilt from them, so every TOC link resolves. Outputs are
@@ -31,7 +32,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 
+STYLESHEET = "stylesheets/notebooks.css"  # in docs/
 SECTION = "code"  # notebooks/<name>.ipynb -> code/<name>.ipynb -> URL code/<name>/
 SOURCE_DIR = "notebooks"  # next to mkdocs.yml; the notebooks as committed, without outputs
 EXECUTED_DIR_ENV = "NOTEBOOKS_DIR"  # optional: a folder of executed copies to build from
@@ -42,8 +45,12 @@ ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STYLE = re.compile(r"<style\b[^>]*>.*?</style>\s*", re.S | re.I)
 SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.S | re.I)
 COPY_BUTTON = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>\s*', re.S)
+COLLAPSER = re.compile(r'<div class="jp-Collapser[^"]*">\s*</div>\s*')
 COPY_TEXT = re.compile(r'<div class="clipboard-copy-txt"[^>]*>.*?</div>\s*', re.S)
-CODE = re.compile(r'<div class="highlight-ipynb hl-(\w+)\s*"><pre>(?:<span></span>)?(.*?)</pre></div>', re.S)
+CODE = re.compile(r'<div class="jp-CodeMirrorEditor[^>]*>\s*<div class="CodeMirror[^>]*>\s*'
+                  r'<div class="highlight-ipynb hl-(\w+)\s*"><pre>(?:<span></span>)?(.*?)</pre></div>\s*'
+                  r'</div>\s*</div>', re.S)
+CELL_ID = re.compile(r' id="cell-id=[^"]*"')
 HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
 ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
 EXPLICIT_ID = re.compile(r'\s*<a\s+id="([^"]*)"\s*>\s*</a>\s*')
@@ -51,7 +58,9 @@ TAGS = re.compile(r"<[^>]+>")
 CELL_START = '<div class="jp-Cell '
 NOTEBOOK_START = '<div class="jupyter-wrapper">'
 NOTEBOOK_END = "</div> <!-- jp-Notebook -->"
-OUTPUT_AREA = '<div class="jp-OutputArea jp-Cell-outputArea"'
+# Each output (text, HTML or image) is one such div; none of ours nests another div. The attribute
+# has to sit this deep: Material's search parser stops skipping at the first nested </div>.
+OUTPUT = re.compile(r'(<div class="[^"]*\bjp-OutputArea-output\b[^"]*")')
 
 _state: dict = {}
 
@@ -115,6 +124,13 @@ def _cleanup() -> None:
     if stage:
         shutil.rmtree(stage, ignore_errors=True)
     _state.clear()
+
+
+def on_post_page(output: str, page: Page, config, **kwargs):
+    if page.file.src_uri not in _state:
+        return output
+    href = get_relative_url(STYLESHEET, page.url)
+    return output.replace("</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1)
 
 
 def on_post_build(config, **kwargs):
@@ -203,8 +219,10 @@ def render(content: str, name: str, src: str, config, executed: bool) -> tuple[s
     content = SCRIPT.sub("", content)
     content = COPY_BUTTON.sub("", content)
     content = COPY_TEXT.sub("", content)
+    content = COLLAPSER.sub("", content).replace(' tabindex="0"', "")  # empty / not interactive
+    content = CELL_ID.sub("", content)  # "cell-id=<uuid>": nothing links to them
     content = CODE.sub(r'<div class="language-\1 highlight"><pre><span></span><code>\2</code></pre></div>', content)
-    content = content.replace(OUTPUT_AREA, OUTPUT_AREA + " data-search-exclude")
+    content = OUTPUT.sub(r"\1 data-search-exclude", content)
     permalink_title = (config.mdx_configs.get("toc") or {}).get("permalink_title", "Permanent link")
     content, tokens = _fix_headings(content, name, src, permalink_title)
     content = _box_addition(content)

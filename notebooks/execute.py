@@ -1,0 +1,83 @@
+"""Execute the notebooks into copies with outputs, for the site build.
+
+    python notebooks/execute.py [OUT_DIR]      # OUT_DIR defaults to .cache/notebooks
+    NOTEBOOKS_DIR=OUT_DIR mkdocs build          # hooks/notebooks.py then renders the copies
+
+The committed notebooks in notebooks/ stay without outputs. MNIST and the GPT-2 weights are
+downloaded on the first run (into ~/.keras/datasets and ~/.cache/huggingface). Any error stops
+the run, and each cell may take at most CELL_TIMEOUT seconds.
+
+tests/test_notebooks.py calls execute() with a setup cell that replaces the downloads with
+offline stand-ins and a check cell that reports results; both are removed from the copy.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+HERE = Path(__file__).resolve().parent
+CELL_TIMEOUT = 1200  # seconds; the CNN's 5 epochs on 60,000 digits are the slowest cell
+KERNEL = "python3"
+# TensorFlow's C++ start-up notes (CPU instructions, oneDNN) would end up in the outputs.
+KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+def _stream(cell, name: str = "stdout") -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", [])
+                   if o.get("output_type") == "stream" and o.get("name") == name)
+
+
+def execute(source: Path, dest: Path | None = None, *, setup: str = "", check: str = ""):
+    """Run a notebook; return (executed notebook without the setup/check cells, check cell's stdout)."""
+    notebook = nbformat.read(source, as_version=4)
+    if setup:
+        notebook.cells.insert(0, nbformat.v4.new_code_cell(setup))
+    if check:
+        notebook.cells.append(nbformat.v4.new_code_cell(check))
+    os.environ.update(KERNEL_ENV)  # the kernel inherits this process's environment
+    client = NotebookClient(
+        notebook,
+        timeout=CELL_TIMEOUT,
+        kernel_name=KERNEL,
+        allow_errors=False,
+        coalesce_streams=True,  # keeps the last state of progress bars, not every redraw
+        resources={"metadata": {"path": str(source.parent)}},
+    )
+    client.execute()
+    report = ""
+    if check:
+        report = _stream(notebook.cells.pop())
+    if setup:
+        notebook.cells.pop(0)
+        for cell in notebook.cells:  # number the cells as if the setup cell had not run
+            if cell.cell_type != "code":
+                continue
+            if cell.get("execution_count"):
+                cell.execution_count -= 1
+            for output in cell.get("outputs", []):
+                if output.get("execution_count"):
+                    output.execution_count -= 1
+    if dest is not None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, dest)
+    return notebook, report
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else Path(".cache/notebooks")
+    for source in sorted(HERE.glob("*.ipynb")):
+        started = time.monotonic()
+        print(f"executing {source.name} ...", flush=True)
+        execute(source, out / source.name)
+        print(f"  wrote {out / source.name} in {time.monotonic() - started:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

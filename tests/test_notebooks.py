@@ -1,0 +1,413 @@
+"""The two notebooks (notebooks/mnist.ipynb, notebooks/gpt2.ipynb) and their pages code/mnist/, code/gpt2/.
+
+- The committed notebooks have no outputs; the seed's code is in them and on the pages, verbatim.
+- Both notebooks run end to end offline: notebooks/execute.py runs every cell with nbclient; only
+  the downloads are replaced, by a setup cell the test adds (tests/notebook_offline.py).
+- The site built from the executed copies (NOTEBOOKS_DIR) shows their outputs, text and images,
+  and keeps them out of the search index.
+- Pages: download and Colab links, headings with stable ASCII ids that the TOC links to, at most
+  100 KB transferred (gzip) without outputs, no request to another host, outputs readable in the
+  light and the dark scheme.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import importlib.util
+import json
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.config import load_config
+
+import notebook_offline
+from conftest import ROOT, copy_project, mkdocs_build, require_chromium, serve
+
+NOTEBOOKS = ("mnist", "gpt2")
+PAGE_BUDGET = 100 * 1024  # bytes transferred (gzip) by a notebook page without outputs
+ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# The article's two code blocks (算法编程题库), as published. The oracle for "verbatim".
+SEED_CODE = {
+    "mnist": """import tensorflow as tf
+
+# 构建模型
+model = tf.keras.Sequential([
+    tf.keras.layers.Flatten(input_shape=(28, 28)),
+    tf.keras.layers.Dense(128, activation='relu'),
+    tf.keras.layers.Dense(10, activation='softmax')
+])
+
+# 编译模型
+model.compile(optimizer='adam',
+              loss='sparse_categorical_crossentropy',
+              metrics=['accuracy'])
+
+# 加载数据
+(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
+
+# 预处理数据
+x_train = x_train / 255.0
+x_test = x_test / 255.0
+
+# 训练模型
+model.fit(x_train, y_train, epochs=5)
+
+# 评估模型
+model.evaluate(x_test, y_test)""",
+    "gpt2": """from transformers import GPT2LMHeadModel, GPT2Tokenizer
+
+# 加载预训练模型
+tokenizer = GPT2Tokenizer.from_pretrained("gpt2")
+model = GPT2LMHeadModel.from_pretrained("gpt2")
+
+# 生成文本
+text = "The quick brown fox jumps over the lazy dog"
+input_ids = tokenizer.encode(text, return_tensors="pt")
+
+generated = model.generate(input_ids, max_length=50, num_return_sequences=1)
+
+decoded_output = tokenizer.decode(generated[0], skip_special_tokens=True)
+print(decoded_output)""",
+}
+SEED_HEADINGS = {
+    "mnist": ("1. 实现一个基于深度学习的手写数字识别模型。",
+              "**答案：** 可以使用 TensorFlow 或 PyTorch 等深度学习框架，实现一个基于卷积神经网络（CNN）的手写数字识别模型。"),
+    "gpt2": ("2. 实现一个基于 GPT-2 的文本生成模型。",
+             "**答案：** 可以使用 Hugging Face 的 Transformers 库，实现一个基于 GPT-2 的文本生成模型。"),
+}
+
+
+def _load_executor():
+    spec = importlib.util.spec_from_file_location("notebook_execute", ROOT / "notebooks" / "execute.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _page(site: Path, name: str) -> Path:
+    return site / "code" / name / "index.html"
+
+
+def _code_text(soup: BeautifulSoup) -> str:
+    return "\n".join(code.get_text() for code in soup.select("article pre code"))
+
+
+# --- the committed notebooks ----------------------------------------------------------------
+
+
+def test_committed_notebooks_have_no_outputs():
+    found = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert found == sorted(NOTEBOOKS)
+    for name in NOTEBOOKS:
+        notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        nbformat.validate(notebook)
+        for number, cell in enumerate(notebook.cells, 1):
+            if cell.cell_type == "code":
+                assert cell.outputs == [], f"{name}.ipynb cell {number} has outputs: clear them"
+                assert cell.execution_count is None, f"{name}.ipynb cell {number} has an execution count"
+        assert notebook.metadata.get("widgets") is None, f"{name}.ipynb carries widget state"
+
+
+def test_notebooks_open_with_the_seed_question_answer_and_code():
+    for name in NOTEBOOKS:
+        cells = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells
+        heading, answer = SEED_HEADINGS[name]
+        assert cells[0].cell_type == "markdown"
+        assert cells[0].source.splitlines()[0] == f"# {heading}"
+        assert answer in cells[0].source.splitlines()
+        assert cells[1].cell_type == "code" and cells[1].source == SEED_CODE[name]
+        later = "\n".join(c.source for c in cells[2:] if c.cell_type == "markdown")
+        assert "## 本站补充" in later, f"{name}.ipynb: the site's part must be headed 本站补充"
+
+
+def test_seed_code_is_verbatim_on_the_pages(site):
+    for name in NOTEBOOKS:
+        code = _code_text(_soup(_page(site, name))).splitlines()
+        for line in SEED_CODE[name].splitlines():
+            if line.strip():
+                assert line in code, f"code/{name}/: seed line missing or altered: {line!r}"
+
+
+def test_code_index_links_each_question_to_its_notebook(site):
+    soup = _soup(site / "code" / "index.html")
+    hrefs = {a["href"] for a in soup.select("article a[href]")}
+    assert {"mnist/", "gpt2/"} <= hrefs
+
+
+# --- offline execution ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory):
+    """Both notebooks run offline: {name: (notebook, check report, seconds)}, copies in .dir."""
+    executor = _load_executor()
+    out = tmp_path_factory.mktemp("executed")
+    results = {}
+    for name in NOTEBOOKS:
+        started = time.monotonic()
+        notebook, report = executor.execute(
+            ROOT / "notebooks" / f"{name}.ipynb", out / f"{name}.ipynb",
+            setup=notebook_offline.SETUP[name], check=notebook_offline.CHECK[name],
+        )
+        line = next(l for l in report.splitlines() if l.startswith("CHECK "))
+        results[name] = (notebook, json.loads(line.removeprefix("CHECK ")), time.monotonic() - started)
+    results["dir"] = out
+    return results
+
+
+def _outputs(cell, kind=None):
+    return [o for o in cell.get("outputs", []) if kind is None or o.output_type == kind]
+
+
+def test_mnist_runs_offline_and_the_cnn_beats_the_mlp(executed):
+    notebook, check, seconds = executed["mnist"]
+    print(f"mnist: {seconds:.0f} s, MLP {check['mlp']:.4f}, CNN {check['cnn']:.4f}")
+    assert check["load_data_calls"] == 1
+    assert (check["train"], check["test"]) == (notebook_offline.MNIST_TRAIN, 5000 - notebook_offline.MNIST_TRAIN)
+    assert check["seed_model_is_mlp"]
+    assert {"Conv2D", "MaxPooling2D"} <= set(check["cnn_has_conv_and_pooling"])
+    assert check["cnn_epochs"] == 5
+    assert check["mlp"] >= 0.85
+    assert check["cnn"] >= check["mlp"]
+    assert 0 < check["misclassified"] < 1000
+    images = [o for c in notebook.cells for o in _outputs(c) if "image/png" in o.get("data", {})]
+    assert len(images) == 3, "sample digits, training curves and misclassified digits"
+    log = "".join(o.text for c in notebook.cells for o in _outputs(c, "stream") if o.name == "stdout")
+    assert "\b" not in log and "\r" not in log, "progress bars must be collapsed to their last state"
+
+
+def test_gpt2_runs_offline_and_generates_the_requested_lengths(executed):
+    notebook, check, seconds = executed["gpt2"]
+    print(f"gpt2: {seconds:.0f} s")
+    assert check["from_pretrained_calls"] == [["tokenizer", "gpt2"], ["model", "gpt2"]]
+    assert check["seed_length"] == 50  # max_length counts the prompt
+    assert check["greedy_new"] == 40
+    assert check["sampled_shape"][0] == 3 and check["sampled_new"] == 40
+    assert check["zh_new"] == 30
+    # The site's cells pass attention_mask and pad_token_id: nothing on stderr after the seed's cell.
+    for number, cell in enumerate(notebook.cells[2:], 3):
+        stderr = [o.text for o in _outputs(cell, "stream") if o.name == "stderr"]
+        assert not stderr, f"gpt2.ipynb cell {number} printed to stderr: {stderr}"
+
+
+def test_executed_copies_keep_exactly_the_committed_cells(executed):
+    for name in NOTEBOOKS:
+        committed = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        copy = nbformat.read(executed["dir"] / f"{name}.ipynb", as_version=4)
+        assert [c.source for c in copy.cells] == [c.source for c in committed.cells]
+        counts = [c.execution_count for c in copy.cells if c.cell_type == "code"]
+        assert counts == list(range(1, len(counts) + 1)), "numbered as if run top to bottom"
+
+
+# --- the site built from the executed copies ------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def executed_site(executed, tmp_path_factory):
+    result = mkdocs_build(ROOT, tmp_path_factory.mktemp("executed-site"),
+                          env={"NOTEBOOKS_DIR": str(executed["dir"])})
+    assert result.returncode == 0, result.log
+    return result.site
+
+
+def test_executed_pages_show_text_and_image_outputs(executed_site):
+    mnist = _soup(_page(executed_site, "mnist"))
+    outputs = mnist.select("article .jp-OutputArea-output")
+    text = " ".join(o.get_text() for o in outputs)
+    assert "Epoch 5/5" in text and "测试准确率" in text
+    images = mnist.select('article .jp-OutputArea-output img[src^="data:image/png;base64,"]')
+    assert len(images) == 3
+    gpt2 = _soup(_page(executed_site, "gpt2"))
+    gpt2_text = " ".join(o.get_text() for o in gpt2.select("article .jp-OutputArea-output"))
+    assert "The quick brown fox jumps over the lazy dog" in gpt2_text
+    assert "--- 样本 3 ---" in gpt2_text
+    for soup in (mnist, gpt2):
+        assert not soup.select(".notebook-unexecuted"), "executed pages must not say outputs are missing"
+
+
+def test_unexecuted_pages_say_where_outputs_come_from(site):
+    for name in NOTEBOOKS:
+        soup = _soup(_page(site, name))
+        assert not soup.select("article .jp-OutputArea-output")
+        notes = soup.select("article .notebook-unexecuted")
+        assert len(notes) == 1 and "make notebooks" in notes[0].get_text()
+        assert "\n" not in notes[0].get_text().strip(), "one line"
+
+
+def test_outputs_stay_out_of_the_search_index(site, executed_site):
+    def index(root: Path) -> tuple[int, str]:
+        path = root / "search" / "search_index.json"
+        return path.stat().st_size, path.read_text(encoding="utf-8")
+
+    plain_size, _ = index(site)
+    executed_size, executed_text = index(executed_site)
+    print(f"search index: {plain_size} bytes without outputs, {executed_size} with")
+    assert "Epoch 1/5" not in executed_text and "data:image" not in executed_text
+    assert "样本 1" not in executed_text
+    assert executed_size - plain_size < 2048
+
+
+# --- page structure -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["plain", "executed"])
+def test_every_heading_has_an_ascii_id_and_every_toc_link_resolves(which, request):
+    root = request.getfixturevalue("site" if which == "plain" else "executed_site")
+    for name in NOTEBOOKS:
+        soup = _soup(_page(root, name))
+        article = soup.select_one("article")
+        headings = article.select("h1, h2, h3, h4, h5, h6")
+        ids = [h.get("id", "") for h in headings]
+        assert len(headings) > 5
+        for heading, heading_id in zip(headings, ids):
+            assert ID.match(heading_id), f"code/{name}/: heading {heading.get_text()!r} has id {heading_id!r}"
+            assert heading.select_one(f'a.headerlink[href="#{heading_id}"]')
+        assert ids[0] == name and len(set(ids)) == len(ids)
+        # Material renders the TOC twice (sidebar, and inside the mobile drawer).
+        toc = sorted({a["href"] for a in soup.select("nav.md-nav--secondary a.md-nav__link")})
+        assert toc, f"code/{name}/ has no table of contents"
+        all_ids = {tag["id"] for tag in soup.select("[id]")}
+        for href in toc:
+            assert href.startswith("#") and href[1:] in all_ids, f"code/{name}/: TOC link {href} resolves nowhere"
+        assert [h[1:] for h in toc] == sorted(ids[1:]), "the TOC lists every heading below the title"
+
+
+def test_pages_offer_the_download_and_colab(site):
+    repo_url = load_config(str(ROOT / "mkdocs.yml"))["repo_url"].rstrip("/")
+    owner_repo = repo_url.removeprefix("https://github.com/")
+    for name in NOTEBOOKS:
+        soup = _soup(_page(site, name))
+        box = soup.select_one("article .notebook-links")
+        download = box.select_one(f'a[href="{name}.ipynb"][download]')
+        assert download is not None
+        served = nbformat.read(site / "code" / name / f"{name}.ipynb", as_version=4)
+        committed = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        assert served == committed
+        colab = f"https://colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{name}.ipynb"
+        assert box.select_one(f'a[href="{colab}"]') is not None
+        text = box.get_text()
+        assert "中国大陆" in text and "Colab" in text and "本站补充" in text
+        description = soup.select_one('meta[name="description"]')["content"]
+        assert description == committed.metadata["site"]["description"]
+
+
+def test_pages_load_nothing_from_other_hosts_in_markup(site):
+    for name in NOTEBOOKS:
+        page = _page(site, name)
+        soup = _soup(page)
+        for tag in soup.select("script[src], link[href], img[src], iframe[src]"):
+            url = tag.get("src") or tag.get("href")
+            if tag.name == "link" and not {"stylesheet", "preload", "modulepreload", "icon"} & set(tag.get("rel", [])):
+                continue  # canonical, prev/next are links, not requests
+            assert not re.match(r"^(https?:)?//", url), f"code/{name}/ loads {url}"
+        for style in soup.select("style"):
+            assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", style.get_text())
+        assert "jp-RenderedHTMLCommon" in page.read_text(encoding="utf-8")
+        assert len(page.read_bytes()) < 200_000, "mkdocs-jupyter's inlined Jupyter CSS is back"
+
+
+def test_pages_stay_within_budget_and_on_this_host_in_chromium(site, browser):
+    base_url, stop = serve(site)
+    try:
+        for name in NOTEBOOKS:
+            page = browser.new_page()
+            requests = []
+            page.on("requestfinished", lambda request: requests.append(request))
+            page.goto(f"{base_url}code/{name}/", wait_until="networkidle")
+            page.wait_for_timeout(500)
+            foreign = [r.url for r in requests if not r.url.startswith((base_url, "data:"))]
+            assert not foreign, f"code/{name}/ requested {foreign}"
+            sizes = [r.sizes() for r in requests]
+            total = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+            html_size = gzip.compress(_page(site, name).read_bytes(), 6).__len__()
+            print(f"code/{name}/: {total} bytes transferred ({len(requests)} requests), HTML {html_size} gzipped")
+            assert total <= PAGE_BUDGET
+            page.close()
+    finally:
+        stop()
+
+
+def _rgba(css: str) -> tuple[float, float, float, float]:
+    """A computed colour, rgb()/rgba() or color(srgb ...), as 0..1 channels and alpha."""
+    numbers = [float(v) for v in re.findall(r"[\d.]+", css)]
+    if css.startswith("rgb"):
+        r, g, b, a = [*(v / 255 for v in numbers[:3]), *(numbers[3:4] or [1.0])]
+    elif css.startswith("color(srgb"):
+        r, g, b, a = [*numbers[:3], *(numbers[3:4] or [1.0])]
+    else:
+        raise AssertionError(f"cannot read colour {css}")
+    return r, g, b, a
+
+
+def _contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio; a translucent foreground is blended over the background first."""
+    *back, _ = _rgba(background)
+    *fore, alpha = _rgba(foreground)
+    fore = [alpha * f + (1 - alpha) * b for f, b in zip(fore, back)]
+
+    def luminance(rgb) -> float:
+        channel = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2]
+
+    light, dark = sorted((luminance(fore), luminance(back)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("preference, scheme", [("light", "default"), ("dark", "slate")])
+def test_outputs_are_readable_in_both_color_schemes(executed_site, browser, preference, scheme):
+    base_url, stop = serve(executed_site)
+    try:
+        page = browser.new_page(color_scheme=preference)  # the palette follows the system by default
+        page.goto(f"{base_url}code/mnist/", wait_until="networkidle")
+        assert page.evaluate("document.body.dataset.mdColorScheme") == scheme
+        colors = page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output pre')].map(pre => {
+            const style = getComputedStyle(pre);
+            return [style.color, style.backgroundColor];
+        })""")
+        assert colors
+        for foreground, background in colors:
+            assert "0, 0, 0, 0" not in background, "outputs need their own background"
+            assert _contrast(foreground, background) >= 4.5, (scheme, foreground, background)
+        images = page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output img')]
+            .map(img => getComputedStyle(img).backgroundColor)""")
+        assert images and all(color == "rgb(255, 255, 255)" for color in images), "figures sit on white"
+        page.close()
+    finally:
+        stop()
+
+
+# --- the hook refuses broken input ----------------------------------------------------------
+
+
+def test_build_fails_on_a_heading_without_an_id(tmp_path):
+    project = copy_project(tmp_path / "project")
+    path = project / "notebooks" / "gpt2.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_markdown_cell("### 没有编号的标题"))
+    nbformat.write(notebook, path)
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "没有编号的标题" in result.log and "has no id" in result.log
+
+
+def test_build_fails_on_a_stale_executed_copy(tmp_path, executed):
+    stale = tmp_path / "executed"
+    stale.mkdir()
+    for name in NOTEBOOKS:
+        notebook = nbformat.read(executed["dir"] / f"{name}.ipynb", as_version=4)
+        if name == "mnist":
+            notebook.cells[-1].source += "\n# edited after execution"
+        nbformat.write(notebook, stale / f"{name}.ipynb")
+    result = mkdocs_build(ROOT, tmp_path / "site", env={"NOTEBOOKS_DIR": str(stale)})
+    assert result.returncode != 0
+    assert "mnist.ipynb is stale" in result.log

@@ -17,6 +17,7 @@ from mkdocs.structure.files import Files
 from mkdocs.utils.meta import get_data
 
 GLOSSARY_FILE = "glossary.yml"  # inside docs_dir
+GLOSSARY_PAGE_ID = "glossary"  # the glossary page's own heading id, so no term or category may take it
 GENERATED_PAGES = ("glossary.md",)  # made by hooks, not read from docs/
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADING = re.compile(r"^#\s+(.+?)\s*(?:\{[^}]*\})?\s*$", re.MULTILINE)
@@ -146,6 +147,9 @@ def load_glossary(path: Path, page_ids: set[str], where: str) -> Glossary:
     for number, entry in enumerate(data["categories"], 1):
         if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
             raise PluginError(f"{where}: category #{number} needs 'id' and 'name'")
+        if not TERM_ID.match(str(entry["id"])) or entry["id"] == GLOSSARY_PAGE_ID:
+            raise PluginError(f"{where}: category '{entry['id']}': id must be lowercase ASCII words "
+                              f"joined by '-', other than '{GLOSSARY_PAGE_ID}'")
         categories[str(entry["id"])] = str(entry["name"])
 
     terms: list[Term] = []
@@ -170,8 +174,13 @@ def load_glossary(path: Path, page_ids: set[str], where: str) -> Glossary:
         unknown = set(entry) - set(_FIELDS)
         if unknown:
             raise fail(f"unknown field(s) {', '.join(sorted(unknown))}")
-        if not TERM_ID.match(entry["id"]):
-            raise fail("id must be lowercase ASCII words joined by '-'")
+        if not TERM_ID.match(entry["id"]) or entry["id"] == GLOSSARY_PAGE_ID:
+            raise fail(f"id must be lowercase ASCII words joined by '-', other than '{GLOSSARY_PAGE_ID}'")
+        for field in ("abbr", "aliases", "questions"):
+            for item in entry[field]:
+                if not isinstance(item, str) or not item.strip() or item != item.strip():
+                    raise fail(f"'{field}' has {item!r}: each item must be a non-empty string "
+                               "without surrounding spaces (quote values YAML would read as numbers or booleans)")
         if any(t.id == entry["id"] for t in terms):
             raise fail("duplicate id")
         if entry["id"] in categories:

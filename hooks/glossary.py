@@ -27,6 +27,8 @@ SKIP_TAGS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "
              "svg", "button", "textarea", "title", "abbr"}
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
 HAN = re.compile(r"[\u4e00-\u9fff]")
+# The generated list of related terms (hooks/pages.py) already links each term.
+RELATED_TERMS = re.compile(r'<div class="related-terms">.*?</div>', re.S)
 
 
 _state: dict = {}
@@ -61,7 +63,7 @@ def _glossary_markdown() -> str:
         "description: 术语表：多模态大模型相关术语的中英文名称、缩写和定义，每个术语都有固定链接。",
         "---",
         "",
-        "# 术语表 {#glossary}",
+        f"# 术语表 {{#{content.GLOSSARY_PAGE_ID}}}",
         "",
         '<div class="site-addition" markdown>',
         '<p class="site-addition__label">本站补充</p>',
@@ -134,8 +136,13 @@ def _link_terms(page_html: str, href_base: str) -> str:
     return "".join(out)
 
 
+@event_priority(-50)  # after notebooks.py has trimmed mkdocs-jupyter's HTML (hidden code copies)
 def on_page_content(page_html: str, page: Page, config, files: Files, **kwargs):
     if page.file.src_uri == GLOSSARY_PAGE:
         return page_html
     href = get_relative_url(files.get_file_from_path(GLOSSARY_PAGE).url, page.url)
-    return _link_terms(page_html, href)
+    kept = RELATED_TERMS.findall(page_html)
+    linked = _link_terms(RELATED_TERMS.sub("\0", page_html), href)
+    for block in kept:
+        linked = linked.replace("\0", block, 1)
+    return linked

@@ -57,7 +57,10 @@ def _related_section(page_id: str, src_uri: str) -> str:
     glossary_uri = _link(src_uri, "glossary.md")
     terms = [t for t in _state["glossary"].terms if page_id in t.questions]
     # Full names (Chinese, English, abbreviations) so the page is found by any of them.
-    term_links = "、".join(f"[{t.heading}]({glossary_uri}#{t.id})" for t in terms)
+    term_links = "\n".join(
+        f"- [{t.zh}]({glossary_uri}#{t.id})" + (t.heading[len(t.zh):] if t.heading != t.zh else "")
+        for t in terms
+    )
     question_links = "\n".join(
         f"- [{pages[other].title}]({_link(src_uri, pages[other].src_uri)})"
         for other in pages[page_id].related
@@ -66,7 +69,8 @@ def _related_section(page_id: str, src_uri: str) -> str:
         return ""
     parts = ['<div class="site-addition" markdown>', '<p class="site-addition__label">本站补充</p>', ""]
     if terms:
-        parts += ["## 相关术语 {#related-terms}", "", term_links, ""]
+        parts += ["## 相关术语 {#related-terms}", "", '<div class="related-terms" markdown>', "",
+                  term_links, "", "</div>", ""]
     if question_links:  # other pages' titles: kept out of the search index
         parts += ["## 相关问题 {#related-questions}", "",
                   '<div data-search-exclude="true" markdown>', "", question_links, "", "</div>", ""]

@@ -54,6 +54,14 @@ def bad_id(data):
     term(data, "recall")["id"] = "Recall Rate"
 
 
+def empty_alias(data):
+    term(data, "cnn")["aliases"].append("")
+
+
+def reserved_id(data):
+    term(data, "recall")["id"] = "glossary"
+
+
 def rewrite(relpath: str, old: str, new: str):
     def plant(project: Path):
         path = project / relpath
@@ -71,6 +79,8 @@ CASES = {
     "name used twice": (edit_glossary(shared_name), r"docs/glossary\.yml: term 'rnn': name 'CNN' is already used by term 'cnn'"),
     "definition too long": (edit_glossary(long_definition), r"docs/glossary\.yml: term 'recall': definition has 4 sentences"),
     "id not ASCII slug": (edit_glossary(bad_id), r"docs/glossary\.yml: term 'Recall Rate': id must be lowercase ASCII"),
+    "empty alias": (edit_glossary(empty_alias), r"docs/glossary\.yml: term 'cnn': 'aliases' has ''"),
+    "id of the page itself": (edit_glossary(reserved_id), r"docs/glossary\.yml: term 'glossary': id must be .* other than 'glossary'"),
     "YAML syntax": (rewrite("docs/glossary.yml", "terms:", "terms: ["), r"docs/glossary\.yml: cannot read"),
     "page without description": (
         rewrite("docs/qa/nlp.md", "description:", "summary:"),

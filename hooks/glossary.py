@@ -136,6 +136,16 @@ def _link_terms(page_html: str, href_base: str) -> str:
     return "".join(out)
 
 
+def on_page_context(context, page: Page, config, nav, **kwargs):
+    # The glossary's table of contents lists its categories, not all terms: a reader looks
+    # terms up by search, and the page stays within its download budget.
+    if page.file.src_uri == GLOSSARY_PAGE:
+        for item in page.toc:
+            for category in item.children:
+                category.children = []
+    return context
+
+
 @event_priority(-50)  # after notebooks.py has trimmed mkdocs-jupyter's HTML (hidden code copies)
 def on_page_content(page_html: str, page: Page, config, files: Files, **kwargs):
     if page.file.src_uri == GLOSSARY_PAGE:

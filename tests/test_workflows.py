@@ -154,7 +154,9 @@ def test_deploy_builds_for_this_repository_and_publishes_to_pages():
     build, publish = deploy["jobs"]["build"], deploy["jobs"]["deploy"]
     assert build["needs"] == "test" and publish["needs"] == "build"
     build_step = next(s for s in build["steps"] if s.get("run") == "make build")
+    assert any(s.get("run") == "make notebooks" for s in build["steps"])
     assert build_step["env"] == {
+        "NOTEBOOKS_DIR": ".cache/notebooks",  # where `make notebooks` writes the executed copies
         "SITE_URL": "${{ steps.pages.outputs.base_url }}",
         "REPO_URL": "${{ github.server_url }}/${{ github.repository }}",
     }

@@ -4,6 +4,8 @@ Used by tests/test_audit.py and tests/test_links.py, and runnable by hand:
 
     python tests/audit.py audit [--site DIR]   # Lighthouse table for the audited pages (`make audit`)
     python tests/audit.py links [--site DIR]   # every external link, with the pages using it (`make links`)
+    python tests/audit.py buildtime            # full build vs a plain Material build of the same Markdown
+    python tests/audit.py reload               # seconds from editing a page to `mkdocs serve` serving it
 
 Without --site the site is built into a temporary folder first. Lighthouse runs from
 tests/node_modules (`npm ci` in tests/), on Debian's Chromium, emulating a phone, against
@@ -16,9 +18,12 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -298,6 +303,95 @@ def external_links(site: Path) -> dict[str, list[str]]:
     return {url: sorted(pages) for url, pages in sorted(found.items())}
 
 
+# ---- build time and serve reload ----------------------------------------------------------------
+
+PLAIN_CONFIG = """# A plain Material build of the same Markdown: no hooks, overrides, notebooks or glossary.
+site_name: plain
+docs_dir: {docs}
+exclude_docs: |
+  glossary.yml
+theme:
+  name: material
+  language: zh
+  font: false
+plugins:
+  - search
+markdown_extensions:
+  - toc:
+      permalink: true
+  - attr_list
+  - md_in_html
+  - admonition
+  - pymdownx.details
+  - pymdownx.superfences
+  - pymdownx.highlight
+  - pymdownx.inlinehilite
+"""
+
+
+def _timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    run = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
+                         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    if run.returncode != 0:
+        sys.exit(run.stdout + run.stderr)
+    return time.perf_counter() - start
+
+
+def build_times(repeat: int = 5) -> tuple[float, float]:
+    """Median wall time of `mkdocs build` for the site and for a plain Material build of docs/."""
+    with tempfile.TemporaryDirectory(prefix="buildtime-") as tmp:
+        plain = Path(tmp) / "plain.yml"
+        plain.write_text(PLAIN_CONFIG.format(docs=ROOT / "docs"), encoding="utf-8")
+        full_cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-d", f"{tmp}/full"]
+        plain_cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain), "-d", f"{tmp}/plain"]
+        full, bare = [], []
+        for _ in range(repeat):  # interleaved, so both see the same machine load
+            full.append(_timed(full_cmd, ROOT))
+            bare.append(_timed(plain_cmd, ROOT))
+    return statistics.median(full), statistics.median(bare)
+
+
+def serve_reload_times(port: int = 8765, edits: int = 5) -> list[float]:
+    """Seconds from saving an edited page to `mkdocs serve` serving the new text (on a copy of the sources)."""
+    from conftest import copy_project
+
+    with tempfile.TemporaryDirectory(prefix="serve-") as tmp:
+        project = copy_project(Path(tmp))
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        url = f"http://127.0.0.1:{port}/qa/definition/"
+
+        def served() -> str:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    return response.read().decode("utf-8")
+            except OSError:
+                return ""
+
+        try:
+            deadline = time.monotonic() + 120
+            while "<h1" not in served():
+                if time.monotonic() > deadline:
+                    sys.exit("mkdocs serve did not start")
+                time.sleep(0.2)
+            page, times = project / "docs" / "qa" / "definition.md", []
+            for number in range(edits):
+                time.sleep(2)
+                marker = f"reload-check-{number}"
+                page.write_text(page.read_text(encoding="utf-8") + f"\n\n{marker}\n", encoding="utf-8")
+                start = time.monotonic()
+                while marker not in served() and time.monotonic() - start < 60:
+                    time.sleep(0.05)
+                times.append(time.monotonic() - start)
+            return times
+        finally:
+            server.terminate()
+            server.wait()
+
+
 def _site(args) -> tuple[Path, tempfile.TemporaryDirectory | None]:
     if args.site:
         return Path(args.site), None
@@ -310,10 +404,19 @@ def _site(args) -> tuple[Path, tempfile.TemporaryDirectory | None]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["audit", "links"])
+    parser.add_argument("command", choices=["audit", "links", "buildtime", "reload"])
     parser.add_argument("--site", help="an already built site folder (default: build one now)")
     parser.add_argument("--reports", help="keep the Lighthouse JSON reports in this folder")
     args = parser.parse_args(argv)
+    if args.command == "buildtime":
+        full, plain = build_times()
+        print(f"mkdocs build: {full:.2f} s; plain Material build of the same Markdown: {plain:.2f} s; "
+              f"ratio {full / plain:.2f}")
+        return 0
+    if args.command == "reload":
+        times = serve_reload_times()
+        print("mkdocs serve, edit to new page served: " + ", ".join(f"{t:.2f} s" for t in times))
+        return 0 if max(times) < 2 else 1
     site, tmp = _site(args)
     try:
         if args.command == "links":

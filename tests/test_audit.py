@@ -63,3 +63,37 @@ def test_no_third_party_request_on_load(site):
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         assert 'data-md-component="source"' not in text, f"{page.relative_to(site)} fetches repository facts"
+
+
+AXE = Path(audit.TESTS) / "node_modules" / "axe-core" / "axe.min.js"  # shipped with Lighthouse
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+  return result.violations.map(v => `${v.id} (${v.nodes.length}x): ` +
+    v.nodes.slice(0, 3).map(n => n.target.join(" ") + " - " + ((n.any[0] || n.all[0] || {}).message || "")).join(" | "));
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_passes_axe_in_both_color_schemes(scheme, site, base_url, browser):
+    """Lighthouse audits five pages in the light scheme; axe (the engine behind its accessibility
+    score) checks every page against WCAG 2.1 A/AA, in the light and in the dark scheme."""
+    if not AXE.is_file():
+        message = f"axe-core not installed at {AXE} (npm ci in tests/)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    script = AXE.read_text(encoding="utf-8")
+    paths = sorted(p.relative_to(site).parent.as_posix() for p in site.rglob("index.html"))
+    assert len(paths) >= 10
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 412, "height": 823})
+    page = context.new_page()
+    problems = []
+    try:
+        for path in paths:
+            path = "" if path == "." else path + "/"
+            page.goto(base_url + path)
+            page.add_script_tag(content=script)
+            problems += [f"/{path}: {violation}" for violation in page.evaluate(AXE_RUN)]
+    finally:
+        context.close()
+    assert not problems, f"{scheme} scheme:\n" + "\n".join(problems)

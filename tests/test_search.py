@@ -49,6 +49,8 @@ QUERIES = [
     ("药物研发", "qa/medical/", "one-char prefix"),
     ("机器翻译", "qa/nlp/", "one-char prefix"),
     ("数据隐私", "summary/", "one-char prefix"),
+    ("模型评估", "qa/training/", "one-char prefix"),
+    ("人脸识别", "qa/vision/", "one-char prefix"),
     ("模型解释性", "summary/", "one-char prefix"),
     # Substrings and parts of compound terms.
     ("神经网络", "qa/training/", "substring"),
@@ -58,6 +60,8 @@ QUERIES = [
     ("医学影像", "qa/medical/", "substring"),
     ("图像超分辨率", "qa/vision/", "substring"),
     ("手写数字", "code/mnist/", "substring"),
+    ("注意力", "glossary/#attention", "substring"),
+    ("自然语言", "qa/nlp/", "substring"),
     # Abbreviations and English names that the article never writes.
     ("NLP", "qa/nlp/", "alias"),
     ("ASR", "qa/speech/", "alias"),
@@ -68,11 +72,16 @@ QUERIES = [
     ("fine-tuning", "qa/principles/", "alias"),
     ("super-resolution", "glossary/#super-resolution", "alias"),
     ("machine translation", "qa/nlp/", "alias"),
+    ("DNN", "qa/principles/", "alias"),
+    ("HCI", "qa/nlp/", "alias"),
+    ("lesion detection", "qa/medical/", "alias"),
     # Mixed case.
     ("gpt-2", "code/gpt2/", "case"),
     ("mnist", "code/mnist/", "case"),
     ("Pytorch", "code/mnist/", "case"),
     ("hugging face", "code/gpt2/", "case"),
+    ("HUGGING FACE", "code/gpt2/", "case"),
+    ("openai", "", "case"),
     # Code identifiers from the examples.
     ("GPT2LMHeadModel", "code/gpt2/", "code"),
     ("from_pretrained", "code/gpt2/", "code"),
@@ -80,6 +89,9 @@ QUERIES = [
     ("load_data", "code/mnist/", "code"),
     ("model.fit", "code/mnist/", "code"),
     ("sparse_categorical_crossentropy", "code/mnist/", "code"),
+    ("Conv2D", "code/mnist/", "code"),
+    ("attention_mask", "code/gpt2/", "code"),
+    ("tf.keras.datasets.mnist.load_data", "code/mnist/", "code"),
 ]
 
 SEARCH_INPUT = "input.md-search__input"

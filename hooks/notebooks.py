@@ -161,8 +161,8 @@ def links_box(name: str, repo_url: str, executed: bool) -> str:
         "不受网络限制。</p>",
     ]
     if not executed:
-        lines.append('<p class="notebook-unexecuted">本页未显示运行结果：运行结果由部署构建执行 Notebook '
-                     "生成，本地可先运行 <code>make notebooks</code>。</p>")
+        lines.append('<p class="notebook-unexecuted">本页未含运行结果，它们由部署构建或本地的 '
+                     "<code>make notebooks</code> 执行后生成。</p>")
     lines.append("</div>")
     return "\n".join(lines)
 

@@ -24,8 +24,9 @@ from nbclient import NotebookClient
 HERE = Path(__file__).resolve().parent
 CELL_TIMEOUT = 1200  # seconds; the CNN's 5 epochs on 60,000 digits are the slowest cell
 KERNEL = "python3"
-# TensorFlow's C++ start-up notes (CPU instructions, oneDNN) would end up in the outputs.
-KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2"}
+# Kept out of the outputs: TensorFlow's C++ start-up notes (CPU instructions, oneDNN) and the
+# Hugging Face download/loading progress bars (hundreds of redraws; without ipywidgets, a warning).
+KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
 
 
 def _stream(cell, name: str = "stdout") -> str:

@@ -58,8 +58,9 @@ def test_search_dialog_has_accessible_name(site):
             assert dialog.get("aria-label", "").strip(), f"{page.relative_to(site)}: search dialog has no aria-label"
 
 
-def test_no_third_party_request_on_load(site):
-    """Pages load nothing from other hosts (the repository link does not fetch GitHub's API)."""
+def test_repository_link_does_not_call_the_github_api(site):
+    """Material fetches star and fork counts from api.github.com on every visit for a link marked
+    data-md-component="source"; the override in hooks/overrides/partials/source.html drops the mark."""
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         assert 'data-md-component="source"' not in text, f"{page.relative_to(site)} fetches repository facts"

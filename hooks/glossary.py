@@ -83,7 +83,9 @@ def _glossary_markdown() -> str:
             out += [f"### {term.heading} {{#{term.id}}}", ""]
             if term.aliases:
                 out += ["别名：" + "、".join(f"{a}" for a in term.aliases), ""]
-            out += [term.definition, ""]
+            # Definitions stay out of the search index: the index is downloaded with every
+            # page, and terms are found by their names (heading and aliases) anyway.
+            out += [term.definition, "{ data-search-exclude }", ""]
             used = "、".join(f"[{pages[q].title}]({pages[q].src_uri})" for q in term.questions)
             out += [f"出现在：{used}", "{ data-search-exclude }", ""]  # titles belong to their pages
     return "\n".join(out)

@@ -10,7 +10,7 @@
   docs/stylesheets/notebooks.css styles the cells with the theme's colours instead (on_post_page
   links it from these pages only, sparing every other page the request). Code cells
   become Material code blocks (highlighting in both colour schemes, copy button). Headings get the
-  ids written in the notebook (`## 标题 <a id="ascii-id"></a>`; the page title gets the notebook's
+  ids written in the notebook (`## 标题 <a id="ascii-id"></a>`; the title's id is the notebook's
   name) and the table of contents is rebuilt from them, so every TOC link resolves. Outputs are
   kept out of the search index, the 本站补充 part is boxed, and a box under the title links the
   .ipynb download and Colab, and says when the outputs are missing.

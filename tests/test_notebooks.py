@@ -184,6 +184,9 @@ def test_mnist_runs_offline_and_the_cnn_beats_the_mlp(executed):
     assert len(images) == 3, "sample digits, training curves and misclassified digits"
     log = "".join(o.text for c in notebook.cells for o in _outputs(c, "stream") if o.name == "stdout")
     assert "\b" not in log and "\r" not in log, "progress bars must be collapsed to their last state"
+    for number, cell in enumerate(notebook.cells[2:], 3):  # e.g. a glyph missing from the figures' font
+        stderr = [o.text for o in _outputs(cell, "stream") if o.name == "stderr"]
+        assert not stderr, f"mnist.ipynb cell {number} printed to stderr: {stderr}"
 
 
 def test_gpt2_runs_offline_and_generates_the_requested_lengths(executed):

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import gzip
-import html
 import importlib.util
 import json
 import re
@@ -26,7 +25,7 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
 import notebook_offline
-from conftest import ROOT, copy_project, mkdocs_build, require_chromium, serve
+from conftest import ROOT, copy_project, mkdocs_build, serve
 
 NOTEBOOKS = ("mnist", "gpt2")
 PAGE_BUDGET = 100 * 1024  # bytes transferred (gzip) by a notebook page without outputs
@@ -333,7 +332,7 @@ def test_pages_stay_within_budget_and_on_this_host_in_chromium(site, browser):
             assert not foreign, f"code/{name}/ requested {foreign}"
             sizes = [r.sizes() for r in requests]
             total = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
-            html_size = gzip.compress(_page(site, name).read_bytes(), 6).__len__()
+            html_size = len(gzip.compress(_page(site, name).read_bytes(), 6))
             print(f"code/{name}/: {total} bytes transferred ({len(requests)} requests), HTML {html_size} gzipped")
             assert total <= PAGE_BUDGET
             page.close()

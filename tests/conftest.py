@@ -22,6 +22,29 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 IN_CI = bool(os.environ.get("CI"))
+# The author's article, the oracle for "verbatim". CI clones the repository next to shared/.
+SEED = Path(os.environ.get("SEED_ARTICLE", ROOT.parent / "shared" / "seed" / "article.md"))
+
+
+def seed_article() -> str:
+    if not SEED.is_file():
+        raise FileNotFoundError(
+            f"seed article not found at {SEED}: the tests compare the site with it. "
+            "Clone the repository next to shared/ or set SEED_ARTICLE to its path."
+        )
+    return SEED.read_text(encoding="utf-8")
+
+
+def seed_code_examples() -> list[tuple[str, str, str]]:
+    """The seed's 算法编程题库, in order: (question heading, answer line, code block)."""
+    section = seed_article().split("## 算法编程题库", 1)[1].split("\n## ", 1)[0]
+    examples = []
+    for block in section.split("\n### ")[1:]:
+        heading, rest = block.split("\n", 1)
+        answer = next(line for line in rest.splitlines() if line.startswith("**答案：**"))
+        code = rest.split("```python\n", 1)[1].split("\n```", 1)[0]
+        examples.append((heading.strip(), answer, code))
+    return examples
 
 
 @dataclass

@@ -25,61 +25,16 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
 import notebook_offline
-from conftest import ROOT, copy_project, mkdocs_build, serve
+from conftest import ROOT, copy_project, mkdocs_build, seed_code_examples, serve
 
 NOTEBOOKS = ("mnist", "gpt2")
 PAGE_BUDGET = 100 * 1024  # bytes transferred (gzip) by a notebook page without outputs
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-# The article's two code blocks (算法编程题库), as published. The oracle for "verbatim".
-SEED_CODE = {
-    "mnist": """import tensorflow as tf
-
-# 构建模型
-model = tf.keras.Sequential([
-    tf.keras.layers.Flatten(input_shape=(28, 28)),
-    tf.keras.layers.Dense(128, activation='relu'),
-    tf.keras.layers.Dense(10, activation='softmax')
-])
-
-# 编译模型
-model.compile(optimizer='adam',
-              loss='sparse_categorical_crossentropy',
-              metrics=['accuracy'])
-
-# 加载数据
-(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
-
-# 预处理数据
-x_train = x_train / 255.0
-x_test = x_test / 255.0
-
-# 训练模型
-model.fit(x_train, y_train, epochs=5)
-
-# 评估模型
-model.evaluate(x_test, y_test)""",
-    "gpt2": """from transformers import GPT2LMHeadModel, GPT2Tokenizer
-
-# 加载预训练模型
-tokenizer = GPT2Tokenizer.from_pretrained("gpt2")
-model = GPT2LMHeadModel.from_pretrained("gpt2")
-
-# 生成文本
-text = "The quick brown fox jumps over the lazy dog"
-input_ids = tokenizer.encode(text, return_tensors="pt")
-
-generated = model.generate(input_ids, max_length=50, num_return_sequences=1)
-
-decoded_output = tokenizer.decode(generated[0], skip_special_tokens=True)
-print(decoded_output)""",
-}
-SEED_HEADINGS = {
-    "mnist": ("1. 实现一个基于深度学习的手写数字识别模型。",
-              "**答案：** 可以使用 TensorFlow 或 PyTorch 等深度学习框架，实现一个基于卷积神经网络（CNN）的手写数字识别模型。"),
-    "gpt2": ("2. 实现一个基于 GPT-2 的文本生成模型。",
-             "**答案：** 可以使用 Hugging Face 的 Transformers 库，实现一个基于 GPT-2 的文本生成模型。"),
-}
+# The article's two code examples (算法编程题库), read from the seed: the oracle for "verbatim".
+_SEED = dict(zip(NOTEBOOKS, seed_code_examples()))
+SEED_CODE = {name: code for name, (_, _, code) in _SEED.items()}
+SEED_HEADINGS = {name: (heading, answer) for name, (heading, answer, _) in _SEED.items()}
 
 
 def _load_executor():

@@ -12,9 +12,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, seed_article
 
-SEED = ROOT.parent / "shared" / "seed" / "article.md"
 QUESTION_IDS = ["definition", "principles", "nlp", "vision", "speech", "training", "medical"]
 POSITIONAL_ID = re.compile(r"^_?\d*$|_\d+$")
 
@@ -27,7 +26,7 @@ def normalise(text: str) -> str:
 def seed_units() -> list[tuple[str, str]]:
     """Every heading, paragraph and bullet of the seed outside code blocks: (kind, text)."""
     units, in_code, paragraph = [], False, []
-    for line in SEED.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in seed_article().splitlines() + [""]:
         if line.startswith("```"):
             in_code = not in_code
             continue

@@ -139,13 +139,17 @@ def base_url(site):
     stop()
 
 
-def require_chromium() -> str:
-    if Path(CHROMIUM).exists():
-        return CHROMIUM
-    message = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+def missing(message: str):
+    """A tool the tests need is absent: skip on a developer's machine, fail when CI is set."""
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
+
+
+def require_chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        missing(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    return CHROMIUM
 
 
 # Flags that keep Chromium from calling Google's services on a machine with no internet.

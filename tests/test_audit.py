@@ -13,20 +13,17 @@ from pathlib import Path
 import pytest
 
 import audit
-from conftest import IN_CI, require_chromium
+from conftest import missing, require_chromium
 
 
 def require_lighthouse() -> None:
-    missing = []
+    absent = []
     if not shutil.which("node"):
-        missing.append("node (apt-get install -y nodejs npm)")
+        absent.append("node (apt-get install -y nodejs npm)")
     if not audit.LIGHTHOUSE.is_file():
-        missing.append(f"{audit.LIGHTHOUSE} (npm ci in tests/)")
-    if missing:
-        message = "Lighthouse cannot run: missing " + ", ".join(missing)
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        absent.append(f"{audit.LIGHTHOUSE} (npm ci in tests/)")
+    if absent:
+        missing("Lighthouse cannot run: missing " + ", ".join(absent))
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +50,10 @@ def test_search_dialog_has_accessible_name(site):
     pages = sorted(site.rglob("*.html"))
     assert pages
     for page in pages:
-        dialog = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(".md-search[role=dialog]")
-        if dialog is not None:
-            assert dialog.get("aria-label", "").strip(), f"{page.relative_to(site)}: search dialog has no aria-label"
+        dialog = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(".md-search")
+        assert dialog is not None, f"{page.relative_to(site)}: no search dialog"
+        assert dialog.get("role") == "dialog" and dialog.get("aria-label", "").strip(), (
+            f"{page.relative_to(site)}: search dialog has no accessible name")
 
 
 def test_repository_link_does_not_call_the_github_api(site):
@@ -79,10 +77,7 @@ def test_every_page_passes_axe_in_both_color_schemes(scheme, site, base_url, bro
     """Lighthouse audits five pages in the light scheme; axe (the engine behind its accessibility
     score) checks every page against WCAG 2.1 A/AA, in the light and in the dark scheme."""
     if not AXE.is_file():
-        message = f"axe-core not installed at {AXE} (npm ci in tests/)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"axe-core not installed at {AXE} (npm ci in tests/)")
     script = AXE.read_text(encoding="utf-8")
     paths = sorted(p.relative_to(site).parent.as_posix() for p in site.rglob("index.html"))
     assert len(paths) >= 10

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import IN_CI, ROOT
+from conftest import ROOT, missing
 
 TESTS = ROOT / "tests"
 GITHUB = ROOT / ".github"
@@ -35,12 +35,6 @@ createLinter().then((lint) => {
   console.log(JSON.stringify(findings));
 });
 """
-
-
-def missing(message: str):
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def load(path: Path) -> dict:

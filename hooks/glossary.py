@@ -42,17 +42,12 @@ def _glossary() -> content.Glossary:
 def on_config(config, **kwargs):
     path = Path(config["docs_dir"]) / content.GLOSSARY_FILE
     # Read without page checks here; on_files validates fully once the pages are known.
-    glossary = content.load_glossary(path, _AnyPage(), f"docs/{content.GLOSSARY_FILE}")
+    glossary = content.load_glossary(path, None, f"docs/{content.GLOSSARY_FILE}")
     for term in glossary.terms:
         for name in term.names:
             if HAN.search(name):
                 jieba.add_word(name, freq=200_000)
     return config
-
-
-class _AnyPage(set):
-    def __contains__(self, item) -> bool:
-        return True
 
 
 def _glossary_markdown() -> str:

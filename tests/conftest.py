@@ -22,17 +22,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 IN_CI = bool(os.environ.get("CI"))
-# The author's article, the oracle for "verbatim". CI clones the repository next to shared/.
-SEED = Path(os.environ.get("SEED_ARTICLE", ROOT.parent / "shared" / "seed" / "article.md"))
+# The author's original text, byte for byte: the oracle for "verbatim" (the pages and the notebooks'
+# seed cells are compared with it). It lives in the repository, so a bare clone can run every test.
+MANUSCRIPT = ROOT / "tests" / "manuscript" / "article.md"
 
 
 def seed_article() -> str:
-    if not SEED.is_file():
-        raise FileNotFoundError(
-            f"seed article not found at {SEED}: the tests compare the site with it. "
-            "Clone the repository next to shared/ or set SEED_ARTICLE to its path."
-        )
-    return SEED.read_text(encoding="utf-8")
+    return MANUSCRIPT.read_text(encoding="utf-8")
 
 
 def seed_code_examples() -> list[tuple[str, str, str]]:

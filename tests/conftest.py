@@ -88,6 +88,26 @@ def site(build) -> Path:
     return build.site
 
 
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory):
+    """Every notebook run offline (tests/notebook_offline.py): {name: (notebook, check, seconds)},
+    the executed copies in ["dir"]."""
+    import notebook_offline
+
+    out = tmp_path_factory.mktemp("executed")
+    results = {name: notebook_offline.execute_offline(name, out) for name in notebook_offline.SETUP}
+    results["dir"] = out
+    return results
+
+
+@pytest.fixture(scope="session")
+def executed_site(executed, tmp_path_factory) -> Path:
+    """The site as the deploy builds it: from the executed notebooks (NOTEBOOKS_DIR)."""
+    result = mkdocs_build(ROOT, tmp_path_factory.mktemp("executed-site"), env={"NOTEBOOKS_DIR": str(executed["dir"])})
+    assert result.returncode == 0, result.log
+    return result.site
+
+
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files as GitHub Pages does: gzip for text when the client accepts it."""
 
@@ -131,6 +151,13 @@ def serve(directory: Path):
 @pytest.fixture(scope="session")
 def base_url(site):
     url, stop = serve(site)
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="session")
+def executed_base_url(executed_site):
+    url, stop = serve(executed_site)
     yield url
     stop()
 

@@ -8,7 +8,18 @@ Only the network-bound step is replaced; every cell of the notebook runs as writ
 
 Each setup cell works inside a function, so the notebook cannot lean on names it leaves behind.
 The check cells print one JSON line, prefixed with CHECK, that the tests read.
+execute_offline() runs one notebook this way; tests/conftest.py's `executed` fixture runs them all,
+for the notebook tests and for the audit of the pages built from them.
 """
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import time
+from pathlib import Path
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 
 MNIST_TRAIN = 4000
 
@@ -116,3 +127,19 @@ print("CHECK " + json.dumps({
 
 SETUP = {"mnist": MNIST_SETUP, "gpt2": GPT2_SETUP}
 CHECK = {"mnist": MNIST_CHECK, "gpt2": GPT2_CHECK}
+
+
+def _executor():
+    spec = importlib.util.spec_from_file_location("notebook_execute", NOTEBOOKS_DIR / "execute.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def execute_offline(name: str, out_dir: Path):
+    """Run notebooks/<name>.ipynb with its stand-ins into out_dir; return (notebook, check, seconds)."""
+    started = time.monotonic()
+    notebook, report = _executor().execute(NOTEBOOKS_DIR / f"{name}.ipynb", out_dir / f"{name}.ipynb",
+                                           setup=SETUP[name], check=CHECK[name])
+    line = next(line for line in report.splitlines() if line.startswith("CHECK "))
+    return notebook, json.loads(line.removeprefix("CHECK ")), time.monotonic() - started

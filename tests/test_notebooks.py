@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import ast
 import gzip
-import importlib.util
 import json
 import re
-import time
 from pathlib import Path
 
 import nbformat
@@ -36,13 +34,6 @@ ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SEED = dict(zip(NOTEBOOKS, seed_code_examples()))
 SEED_CODE = {name: code for name, (_, _, code) in _SEED.items()}
 SEED_HEADINGS = {name: (heading, answer) for name, (heading, answer, _) in _SEED.items()}
-
-
-def _load_executor():
-    spec = importlib.util.spec_from_file_location("notebook_execute", ROOT / "notebooks" / "execute.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _soup(path: Path) -> BeautifulSoup:
@@ -146,24 +137,6 @@ def test_the_download_parser_reads_names_and_revisions():
 # --- offline execution ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def executed(tmp_path_factory):
-    """Both notebooks run offline: {name: (notebook, check report, seconds)}, copies in .dir."""
-    executor = _load_executor()
-    out = tmp_path_factory.mktemp("executed")
-    results = {}
-    for name in NOTEBOOKS:
-        started = time.monotonic()
-        notebook, report = executor.execute(
-            ROOT / "notebooks" / f"{name}.ipynb", out / f"{name}.ipynb",
-            setup=notebook_offline.SETUP[name], check=notebook_offline.CHECK[name],
-        )
-        line = next(l for l in report.splitlines() if l.startswith("CHECK "))
-        results[name] = (notebook, json.loads(line.removeprefix("CHECK ")), time.monotonic() - started)
-    results["dir"] = out
-    return results
-
-
 def _outputs(cell, kind=None):
     return [o for o in cell.get("outputs", []) if kind is None or o.output_type == kind]
 
@@ -214,27 +187,69 @@ def test_executed_copies_keep_exactly_the_committed_cells(executed):
 # --- the site built from the executed copies ------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def executed_site(executed, tmp_path_factory):
-    result = mkdocs_build(ROOT, tmp_path_factory.mktemp("executed-site"),
-                          env={"NOTEBOOKS_DIR": str(executed["dir"])})
-    assert result.returncode == 0, result.log
-    return result.site
-
-
 def test_executed_pages_show_text_and_image_outputs(executed_site):
     mnist = _soup(_page(executed_site, "mnist"))
     outputs = mnist.select("article .jp-OutputArea-output")
     text = " ".join(o.get_text() for o in outputs)
     assert "Epoch 5/5" in text and "测试准确率" in text
-    images = mnist.select('article .jp-OutputArea-output img[src^="data:image/png;base64,"]')
-    assert len(images) == 3
+    assert len(mnist.select("article .jp-OutputArea-output img")) == 3
     gpt2 = _soup(_page(executed_site, "gpt2"))
     gpt2_text = " ".join(o.get_text() for o in gpt2.select("article .jp-OutputArea-output"))
     assert "The quick brown fox jumps over the lazy dog" in gpt2_text
     assert "--- 样本 3 ---" in gpt2_text
     for soup in (mnist, gpt2):
         assert not soup.select(".notebook-unexecuted"), "executed pages must not say outputs are missing"
+
+
+def test_output_images_are_lazy_files_with_size_and_alt(executed_site, executed):
+    """Inline base64 images do not compress and load before the reader scrolls to them."""
+    for name in NOTEBOOKS:
+        page = _page(executed_site, name)
+        assert "data:image" not in page.read_text(encoding="utf-8"), f"code/{name}/ still inlines an image"
+        committed = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        figures = [o for c in executed[name][0].cells for o in _outputs(c) if "image/png" in o.get("data", {})]
+        images = _soup(page).select("article img")
+        assert len(images) == len(figures), f"code/{name}/: {len(images)} images for {len(figures)} figures"
+        alts = {a for c in committed.cells for a in [c.metadata.get("site", {}).get("alt")] if a}
+        for image in images:
+            src = image["src"]
+            assert re.fullmatch(r"[0-9a-f]{16}\.(webp|png|jpg|svg)", src), src
+            file = page.parent / src
+            assert file.is_file(), f"code/{name}/{src} was not written"
+            if src.endswith(".webp"):
+                from PIL import Image
+
+                with Image.open(file) as decoded:
+                    assert (decoded.format, decoded.size) == ("WEBP", (int(image["width"]), int(image["height"])))
+            assert image.get("loading") == "lazy" and image.get("decoding") == "async"
+            assert int(image["width"]) > 0 and int(image["height"]) > 0
+            assert image["alt"] in alts, f"code/{name}/{src}: alt {image['alt']!r} is not the cell's caption"
+
+
+def test_an_unexecuted_build_writes_no_image_files(site):
+    for name in NOTEBOOKS:
+        assert not [p.name for p in _page(site, name).parent.iterdir() if p.suffix in {".webp", ".png", ".jpg"}]
+
+
+def test_a_figure_without_a_caption_stops_the_build(tmp_path, executed):
+    """Every figure needs alt text, written in its code cell's metadata (site.alt)."""
+    project = copy_project(tmp_path / "project")
+    copies = tmp_path / "executed"
+    copies.mkdir()
+    for name in NOTEBOOKS:
+        notebook = nbformat.read(executed["dir"] / f"{name}.ipynb", as_version=4)
+        if name == "mnist":
+            for cell in notebook.cells:
+                cell.metadata.pop("site", None)
+            committed = project / "notebooks" / "mnist.ipynb"
+            source = nbformat.read(committed, as_version=4)
+            for cell in source.cells:
+                cell.metadata.pop("site", None)
+            nbformat.write(source, committed)
+        nbformat.write(notebook, copies / f"{name}.ipynb")
+    result = mkdocs_build(project, tmp_path / "site", env={"NOTEBOOKS_DIR": str(copies)})
+    assert result.returncode != 0
+    assert re.search(r"code/mnist\.ipynb: cell \d+ draws 1 figure\(s\); describe each", result.log), result.log[-2000:]
 
 
 def test_unexecuted_pages_say_where_outputs_come_from(site):
@@ -319,22 +334,30 @@ def test_pages_load_nothing_from_other_hosts_in_markup(site):
         assert len(page.read_bytes()) < 200_000, "mkdocs-jupyter's inlined Jupyter CSS is back"
 
 
-def test_pages_stay_within_budget_and_on_this_host_in_chromium(site, browser):
-    base_url, stop = serve(site)
+@pytest.mark.parametrize("form", ["plain", "executed"])
+def test_pages_stay_within_budget_and_on_this_host_in_chromium(form, request, browser):
+    """What a reader's browser fetches on load, in the form without outputs and as deployed."""
+    root = request.getfixturevalue("site" if form == "plain" else "executed_site")
+    base_url, stop = serve(root)
     try:
         for name in NOTEBOOKS:
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": 412, "height": 823})
             requests = []
             page.on("requestfinished", lambda request: requests.append(request))
             page.goto(f"{base_url}code/{name}/", wait_until="networkidle")
             page.wait_for_timeout(500)
             foreign = [r.url for r in requests if not r.url.startswith((base_url, "data:"))]
             assert not foreign, f"code/{name}/ requested {foreign}"
-            sizes = [r.sizes() for r in requests]
-            total = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
-            html_size = len(gzip.compress(_page(site, name).read_bytes(), 6))
-            print(f"code/{name}/: {total} bytes transferred ({len(requests)} requests), HTML {html_size} gzipped")
-            assert total <= PAGE_BUDGET
+            on_load = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in (r.sizes() for r in requests))
+            loaded = len(requests)
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy images come in now
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)
+            everything = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in (r.sizes() for r in requests))
+            html_size = len(gzip.compress(_page(root, name).read_bytes(), 6))
+            print(f"code/{name}/ ({form}): {on_load} bytes on load ({loaded} requests), {everything} after "
+                  f"scrolling to the end ({len(requests)}), HTML {html_size} gzipped")
+            assert on_load <= PAGE_BUDGET
             page.close()
     finally:
         stop()
@@ -387,6 +410,29 @@ def test_outputs_are_readable_in_both_color_schemes(executed_site, browser, pref
         page.close()
     finally:
         stop()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_executed_pages_are_comfortable_on_a_375px_phone(executed_site, browser, scheme):
+    """As deployed: wide outputs (Keras' model summary) scroll inside their own box, never the page."""
+    from test_site import phone_problems
+
+    base_url, stop = serve(executed_site)
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True,
+                                  color_scheme=scheme)
+    page = context.new_page()
+    problems, scrolling = [], 0
+    try:
+        for name in NOTEBOOKS:
+            page.goto(f"{base_url}code/{name}/", wait_until="networkidle")
+            problems += phone_problems(page, f"code/{name}/")
+            scrolling += page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output pre')]
+                .filter(pre => pre.scrollWidth > pre.clientWidth && getComputedStyle(pre).overflowX === 'auto').length""")
+    finally:
+        context.close()
+        stop()
+    assert not problems, "\n".join(problems)
+    assert scrolling >= 1, "the model summary is wider than a phone: it must scroll inside its box"
 
 
 # --- the hook refuses broken input ----------------------------------------------------------

@@ -307,12 +307,31 @@ def test_pages_load_nothing_from_other_hosts(browser, base_url, site):
     assert not foreign, foreign
 
 
-@pytest.mark.parametrize("url", ["", "qa/definition/", "glossary/"])
-def test_comfortable_on_a_375px_phone(browser, base_url, url):
-    page = browser.new_page(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True)
-    page.goto(base_url + url, wait_until="networkidle")
+def phone_problems(page, url: str) -> list[str]:
+    """What makes a page uncomfortable at phone width: sideways scroll, small text, a box wider
+    than the screen (wide code and outputs must scroll inside their own box)."""
+    problems = []
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        problems.append(f"/{url} scrolls sideways by {overflow}px")
     font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
-    page.close()
-    assert overflow <= 0, f"/{url} scrolls sideways by {overflow}px at 375px"
-    assert font >= 14, f"/{url} body text is {font}px"
+    if font < 14:
+        problems.append(f"/{url} body text is {font}px")
+    wide = page.evaluate("""() => [...document.querySelectorAll('article pre, article img, article table')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .map(e => e.tagName + ' ' + (e.className || '') + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    problems += [f"/{url}: {box} reaches past the screen's edge" for box in wide]
+    return problems
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_comfortable_on_a_375px_phone(browser, base_url, site, scheme):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True,
+                                  color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    for url in nav_order(site) + ["does-not-exist/"]:
+        page.goto(base_url + url, wait_until="networkidle")
+        problems += phone_problems(page, url)
+    context.close()
+    assert not problems, "\n".join(problems)

@@ -22,12 +22,35 @@ GENERATED_PAGES = ("glossary.md",)  # made by hooks, not read from docs/
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADING = re.compile(r"^#\s+(.+?)\s*(?:\{[^}]*\})?\s*$", re.MULTILINE)
 SENTENCE_END = re.compile(r"[。！？]")
+CODE_SECTION = "code/"  # the article's 算法编程题库, one notebook per example
+NUMBERED = re.compile(r"^(\d+)\.\s*(.+?)。?$")
+
+
+def nav_title(src_uri: str, heading: str) -> str:
+    """The title shown in the nav, the footer, search results and lists of pages. It is the page's
+    first heading, except for the code examples: the author's "1. 实现……模型。" is numbered like
+    question 1 and ends in a full stop, so lists call it "编程题 1：实现……模型". The page keeps
+    the author's heading."""
+    match = NUMBERED.match(heading)
+    if src_uri.startswith(CODE_SECTION) and match:
+        return f"编程题 {match.group(1)}：{match.group(2)}"
+    return heading
+
+
+TRAILING_PUNCTUATION = re.compile(r"([？。！])$")
+
+
+def link(title: str, href: str) -> str:
+    """A Markdown link to a page, with a trailing full-width ？。！ outside it: an underline under
+    the glyph's built-in trailing space reads as a space inside the link."""
+    text, mark = TRAILING_PUNCTUATION.split(title)[0], "".join(TRAILING_PUNCTUATION.findall(title))
+    return f"[{text}]({href}){mark}"
 
 
 @dataclass(frozen=True)
 class ArticlePage:
     """A page of the site: its id is its file name (a folder's index.md: the folder's name,
-    the home page: "home"), its title its first heading."""
+    the home page: "home"), its title the nav_title() of its first heading."""
 
     id: str
     src_uri: str
@@ -111,7 +134,7 @@ def article_pages(files: Files) -> dict[str, ArticlePage]:
         if not str(meta.get("description", "")).strip():
             raise PluginError(f"{uri}: missing 'description' (used for search snippets and link previews)")
         pages[page_id_] = ArticlePage(
-            page_id_, uri, title, str(meta["description"]).strip(), tuple(meta.get("related", ()))
+            page_id_, uri, nav_title(uri, title), str(meta["description"]).strip(), tuple(meta.get("related", ()))
         )
     for page in pages.values():
         for other in page.related:
@@ -212,6 +235,32 @@ def load_glossary(path: Path, page_ids: set[str] | None, where: str) -> Glossary
                 raise fail(f"name '{name}' is already used by term '{other}'")
         terms.append(term)
     return Glossary(categories, tuple(terms))
+
+
+DOWNLOADS_FILE = "notebooks/downloads.txt"  # next to mkdocs.yml
+
+
+@dataclass(frozen=True)
+class Download:
+    notebook: str  # the notebook's name, e.g. "gpt2"
+    kind: str  # "keras-dataset" or "huggingface"
+    what: str  # the dataset's name or the model's id
+    size: str  # approximate, e.g. "550 MB"
+
+
+def load_downloads(root: Path) -> list[Download]:
+    """notebooks/downloads.txt: what each notebook downloads on its first run."""
+    path = root / DOWNLOADS_FILE
+    downloads = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split(None, 3)
+        if len(fields) != 4 or fields[1] not in ("keras-dataset", "huggingface"):
+            raise PluginError(f"{DOWNLOADS_FILE}:{number}: expected 'notebook keras-dataset|huggingface "
+                              f"what size', got {line.strip()!r}")
+        downloads.append(Download(*fields))
+    return downloads
 
 
 @dataclass(frozen=True)

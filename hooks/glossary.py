@@ -27,8 +27,10 @@ SKIP_TAGS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "
              "svg", "button", "textarea", "title", "abbr"}
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
 HAN = re.compile(r"[\u4e00-\u9fff]")
-# The generated list of related terms (hooks/pages.py) already links each term.
-RELATED_TERMS = re.compile(r'<div class="related-terms">.*?</div>', re.S)
+# Blocks that get no term links: the generated list of related terms (hooks/pages.py), which
+# already links each term, and lists of pages (overviews, related questions): links among links.
+UNLINKED_BLOCKS = re.compile(r'<div class="(?:related-terms|page-list)"[^>]*>.*?</div>', re.S)
+QUOTED_TITLE = re.compile(r"《[^《》]*》")  # a work's title is quoted as written, not annotated
 
 
 _state: dict = {}
@@ -118,10 +120,14 @@ def _link_terms(page_html: str, href_base: str) -> str:
         return (f'<a class="glossary-term" href="{href_base}#{term.id}" title="{tip}">'
                 f"{match.group(0)}</a>")
 
+    def link_prose(text: str) -> str:
+        titles = [m.span() for m in QUOTED_TITLE.finditer(text)]
+        return pattern.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in titles) else link(m), text)
+
     out, depth, last = [], 0, 0
     for tag in TAG.finditer(page_html):
         text = page_html[last:tag.start()]
-        out.append(pattern.sub(link, text) if depth == 0 else text)
+        out.append(link_prose(text) if depth == 0 else text)
         out.append(tag.group(0))
         closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
         if name in SKIP_TAGS and not self_closing:
@@ -129,7 +135,7 @@ def _link_terms(page_html: str, href_base: str) -> str:
             depth = max(depth, 0)
         last = tag.end()
     tail = page_html[last:]
-    out.append(pattern.sub(link, tail) if depth == 0 else tail)
+    out.append(link_prose(tail) if depth == 0 else tail)
     return "".join(out)
 
 
@@ -148,8 +154,8 @@ def on_page_content(page_html: str, page: Page, config, files: Files, **kwargs):
     if page.file.src_uri == GLOSSARY_PAGE:
         return page_html
     href = get_relative_url(files.get_file_from_path(GLOSSARY_PAGE).url, page.url)
-    kept = RELATED_TERMS.findall(page_html)
-    linked = _link_terms(RELATED_TERMS.sub("\0", page_html), href)
+    kept = UNLINKED_BLOCKS.findall(page_html)
+    linked = _link_terms(UNLINKED_BLOCKS.sub("\0", page_html), href)
     for block in kept:
         linked = linked.replace("\0", block, 1)
     return linked

@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 import html
@@ -42,6 +43,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
+
+import content as site_content  # hooks/content.py; `content` names page HTML here
 
 STYLESHEET = "stylesheets/notebooks.css"  # in docs/
 SECTION = "code"  # notebooks/<name>.ipynb -> code/<name>.ipynb -> URL code/<name>/
@@ -67,6 +70,11 @@ TAGS = re.compile(r"<[^>]+>")
 CELL_START = '<div class="jp-Cell '
 NOTEBOOK_START = '<div class="jupyter-wrapper">'
 NOTEBOOK_END = "</div> <!-- jp-Notebook -->"
+# A code cell's wrapper (mkdocs-jupyter writes it twice, nested) and the end of its code block.
+CODE_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell[^"]*">(?:\s*<div class="jp-Cell jp-CodeCell[^"]*">)?')
+CODE_END = "</code></pre></div>"
+OUTPUT_PLACEHOLDER = ('\n<p class="notebook-output-placeholder" data-search-exclude>'
+                      "运行后在此显示输出</p>\n")
 IMAGE = re.compile(r'<img\b[^>]*?\ssrc="data:(image/(?:png|jpeg|svg\+xml));base64,([^"]+)"[^>]*>')
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")  # in the order Jupyter front-ends prefer
 # Each output (text, HTML or image) is one such div; none of ours nests another div. The attribute
@@ -148,34 +156,86 @@ def on_post_build(config, **kwargs):
     _cleanup()
 
 
-def on_serve(server, config, builder, **kwargs):
-    server.watch(str(_source_dir(config)))
-    return server
-
-
-def colab_url(repo_url: str, name: str) -> str:
+def colab_url(repo_url: str | None, name: str) -> str | None:
+    """Colab opens notebooks from GitHub; without a known GitHub repository there is no link."""
     parsed = urlparse(repo_url or "")
     parts = parsed.path.strip("/").removesuffix(".git").split("/")
-    if parsed.netloc != "github.com" or len(parts) != 2:
-        raise PluginError(f"repo_url '{repo_url}' is not a GitHub repository; Colab links need one")
+    if parsed.netloc != "github.com" or len(parts) != 2 or not all(parts):
+        return None
     return (f"https://colab.research.google.com/github/{parts[0]}/{parts[1]}"
             f"/blob/{BRANCH}/{SOURCE_DIR}/{name}.ipynb")
 
 
-def links_box(name: str, repo_url: str, executed: bool) -> str:
+# What a reader needs to know about each kind of download (hooks/content.py, notebooks/downloads.txt).
+DOWNLOAD_NOTES = {
+    "keras-dataset": ("数据集 {what}（约 {size}，来自 storage.googleapis.com）",
+                      "可以事先把数据文件（如 <code>{what}.npz</code>）放进 <code>~/.keras/datasets/</code>"),
+    "huggingface": ("模型 {what}（约 {size}，来自 huggingface.co）",
+                    "可以设置环境变量 <code>HF_ENDPOINT</code> 改用 Hugging Face 镜像站，或事先把模型文件放进本地缓存"
+                    " <code>~/.cache/huggingface/</code>"),
+}
+
+
+def links_box(name: str, repo_url: str | None, executed: bool, downloads) -> str:
+    colab = colab_url(repo_url, name)
+    links = f'<a href="{name}.ipynb" download>下载 {name}.ipynb</a>'
+    if colab:
+        links += f' · <a href="{html.escape(colab)}">在 Colab 中打开</a>'
     lines = [
         '<div class="site-addition notebook-links" data-search-exclude>',
         '<p class="site-addition__label">本站补充</p>',
-        f'<p>本页由 Notebook 生成：<a href="{name}.ipynb" download>下载 {name}.ipynb</a>'
-        f' · <a href="{html.escape(colab_url(repo_url, name))}">在 Colab 中打开</a></p>',
-        "<p>在中国大陆可能无法访问 Colab；下载的 .ipynb 文件可以在本地用 Jupyter 或 VS Code 打开，"
-        "不受网络限制。</p>",
+        f"<p>本页由 Notebook 生成：{links}</p>",
     ]
+    mine = [d for d in downloads if d.notebook == name]
+    local = "下载的 .ipynb 可以用 Jupyter 或 VS Code 在本地运行"
+    if mine:
+        what = "、".join(DOWNLOAD_NOTES[d.kind][0].format(what=d.what, size=d.size) for d in mine)
+        fixes = "；".join(dict.fromkeys(DOWNLOAD_NOTES[d.kind][1].format(what=d.what) for d in mine))
+        local += f"，但第一次运行要下载{what}，在中国大陆常常下载不了：{fixes}。"
+    else:
+        local += "，运行时不需要下载任何文件。"
+    lines.append(f"<p>{'在中国大陆可能无法访问 Colab。' if colab else ''}{local}</p>")
     if not executed:
-        lines.append('<p class="notebook-unexecuted">本页未含运行结果，它们由部署构建或本地的 '
-                     "<code>make notebooks</code> 执行后生成。</p>")
+        lines.append('<p class="notebook-unexecuted">这一版页面没有附带运行结果：标有“运行后在此显示输出”的地方，'
+                     "在正式发布的网站上会显示输出和图表；下载 Notebook 自己运行也能看到。</p>")
     lines.append("</div>")
     return "\n".join(lines)
+
+
+def produces_output(source: str) -> bool:
+    """Whether a code cell shows something when run: a bare expression (print(), plt.show(),
+    model.summary(), a value), a print() anywhere, or a call with verbose output (Keras' fit)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return True
+    if any(isinstance(node, ast.Expr) for node in tree.body):
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id == "print":
+                return True
+            if any(k.arg == "verbose" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+                   for k in node.keywords):
+                return True
+    return False
+
+
+def mark_missing_outputs(content: str, notebook: dict, src: str) -> str:
+    """Without outputs: a placeholder under each code cell that shows something when run."""
+    cells = [c for c in notebook.get("cells", []) if c["cell_type"] == "code"]
+    starts = [m.end() for m in CODE_CELL.finditer(content)]
+    if len(starts) != len(cells):
+        raise PluginError(f"{src}: the page has {len(starts)} code cells, the notebook {len(cells)}; "
+                          "mkdocs-jupyter's output changed, update hooks/notebooks.py")
+    out, last = [], 0
+    for start, cell in zip(starts, cells):
+        if not produces_output("".join(cell["source"])):
+            continue
+        end = content.index(CODE_END, start) + len(CODE_END)
+        out += [content[last:end], OUTPUT_PLACEHOLDER]
+        last = end
+    return "".join(out) + content[last:]
 
 
 def _fix_headings(content: str, name: str, src: str, permalink_title: str) -> tuple[str, list[dict]]:
@@ -215,10 +275,14 @@ def _fix_headings(content: str, name: str, src: str, permalink_title: str) -> tu
 
 def _box_addition(content: str) -> str:
     """Put the cells from the 本站补充 heading to the end in the site's addition box."""
-    heading = re.search(rf'<h2 id="[^"]*">{ADDITION_HEADING}<', content)
+    heading = re.search(rf'<h2 (id="[^"]*")>{ADDITION_HEADING}<', content)
     end = content.rfind(NOTEBOOK_END)
     if not heading or end < heading.start():
         return content
+    # The heading keeps its id and its place in the table of contents, and looks like the badge
+    # that marks the site's additions on every other page.
+    content = (content[:heading.start()] + f'<h2 class="site-addition__label" {heading.group(1)}>'
+               + content[heading.end() - 1:])
     start = content.rfind(CELL_START, 0, heading.start())
     return (content[:start] + '<div class="site-addition notebook-addition">\n' + content[start:end]
             + "</div>\n" + content[end:])
@@ -297,8 +361,10 @@ def render(content: str, name: str, src: str, config, executed: bool, notebook: 
     content = OUTPUT.sub(r"\1 data-search-exclude", content)
     permalink_title = (config.mdx_configs.get("toc") or {}).get("permalink_title", "Permanent link")
     content, tokens = _fix_headings(content, name, src, permalink_title)
+    if notebook is not None and not executed:
+        content = mark_missing_outputs(content, notebook, src)
     content = _box_addition(content)
-    box = links_box(name, config.repo_url, executed)
+    box = links_box(name, config.repo_url, executed, site_content.load_downloads(Path(config.config_file_path).parent))
     content = re.sub(r"(</h1>)", lambda m: m.group(1) + "\n" + box, content, count=1)
     return content, tokens
 
@@ -312,8 +378,8 @@ def on_page_content(page_html: str, page: Page, config, files: Files, **kwargs):
     page_html, tokens = render(page_html, info["name"], page.file.src_uri, config, info["executed"],
                                notebook, image_dir)
     page.toc = get_toc(tokens)
-    if tokens and tokens[0]["level"] == 1:
-        page.title = tokens[0]["name"]
+    if tokens and tokens[0]["level"] == 1:  # nav, footer, search: "编程题 1：…" (hooks/content.py)
+        page.title = site_content.nav_title(page.file.src_uri, tokens[0]["name"])
     # The meta description (link previews, main.html) comes from metadata.site.description.
     page.meta = {**page.meta, **notebook.get("metadata", {}).get("site", {})}
     return page_html

@@ -38,15 +38,19 @@ def _link(from_uri: str, to_uri: str) -> str:
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
 
 
+def _reading_order(pages) -> list:
+    order = _state["order"]
+    return sorted(pages, key=lambda p: order.index(p.src_uri))
+
+
 def _page_list(src_uri: str) -> str:
     """The other pages of src_uri's folder in reading order, each with its one-line gist.
     Excluded from search: it repeats those pages' own titles and descriptions."""
     folder = posixpath.dirname(src_uri)
-    lines = ['<div data-search-exclude="true" markdown>', ""]
-    order = _state["order"]
-    for page in sorted(_state["pages"].values(), key=lambda p: order.index(p.src_uri)):
+    lines = ['<div class="page-list" data-search-exclude="true" markdown>', ""]
+    for page in _reading_order(_state["pages"].values()):
         if posixpath.dirname(page.src_uri) == folder and page.src_uri != src_uri:
-            lines.append(f"- [{page.title}]({_link(src_uri, page.src_uri)})<br>{page.description}")
+            lines.append(f"- {content.link(page.title, _link(src_uri, page.src_uri))}<br>{page.description}")
     lines += ["", "</div>"]
     return "\n".join(lines)
 
@@ -62,8 +66,8 @@ def _related_section(page_id: str, src_uri: str) -> str:
         for t in terms
     )
     question_links = "\n".join(
-        f"- [{pages[other].title}]({_link(src_uri, pages[other].src_uri)})"
-        for other in pages[page_id].related
+        f"- {content.link(other.title, _link(src_uri, other.src_uri))}"
+        for other in _reading_order(pages[other] for other in pages[page_id].related)
     )
     if not terms and not question_links:
         return ""
@@ -73,7 +77,7 @@ def _related_section(page_id: str, src_uri: str) -> str:
                   term_links, "", "</div>", ""]
     if question_links:  # other pages' titles: kept out of the search index
         parts += ["## 相关问题 {#related-questions}", "",
-                  '<div data-search-exclude="true" markdown>', "", question_links, "", "</div>", ""]
+                  '<div class="page-list" data-search-exclude="true" markdown>', "", question_links, "", "</div>", ""]
     parts.append("</div>")
     return "\n".join(parts)
 

@@ -34,8 +34,27 @@ def _stream(cell, name: str = "stdout") -> str:
                    if o.get("output_type") == "stream" and o.get("name") == name)
 
 
-def execute(source: Path, dest: Path | None = None, *, setup: str = "", check: str = ""):
-    """Run a notebook; return (executed notebook without the setup/check cells, check cell's stdout)."""
+def _progress(total: int):
+    """nbclient hooks that print each code cell's number and time: a cell may run for minutes in CI."""
+    started = time.monotonic()
+    state = {"number": 0, "cell_started": started}
+
+    def on_start(cell, cell_index, **kwargs):
+        if cell.cell_type == "code":
+            state["number"] += 1
+            state["cell_started"] = time.monotonic()
+
+    def on_executed(cell, cell_index, **kwargs):
+        now = time.monotonic()
+        print(f"  cell {state['number']}/{total} done in {now - state['cell_started']:.1f} s "
+              f"({now - started:.0f} s in all)", flush=True)
+
+    return {"on_cell_start": on_start, "on_cell_executed": on_executed}
+
+
+def execute(source: Path, dest: Path | None = None, *, setup: str = "", check: str = "", progress: bool = False):
+    """Run a notebook; return (executed notebook without the setup/check cells, check cell's stdout).
+    With progress, print a line as each code cell finishes."""
     notebook = nbformat.read(source, as_version=4)
     if setup:
         notebook.cells.insert(0, nbformat.v4.new_code_cell(setup))
@@ -49,6 +68,7 @@ def execute(source: Path, dest: Path | None = None, *, setup: str = "", check: s
         allow_errors=False,
         coalesce_streams=True,  # keeps the last state of progress bars, not every redraw
         resources={"metadata": {"path": str(source.parent)}},
+        **(_progress(sum(c.cell_type == "code" for c in notebook.cells)) if progress else {}),
     )
     client.execute()
     report = ""
@@ -75,7 +95,7 @@ def main(argv: list[str]) -> int:
     for source in sorted(HERE.glob("*.ipynb")):
         started = time.monotonic()
         print(f"executing {source.name} ...", flush=True)
-        execute(source, out / source.name)
+        execute(source, out / source.name, progress=True)
         print(f"  wrote {out / source.name} in {time.monotonic() - started:.0f} s", flush=True)
     return 0
 

@@ -75,10 +75,14 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+# The deploy sets REPO_URL from GitHub's context; the tests build with a stand-in repository.
+DEPLOY_ENV = {"REPO_URL": "https://github.com/owner/repository"}
+
+
 @pytest.fixture(scope="session")
 def build(tmp_path_factory) -> Build:
     """The site as the deploy builds it (notebooks unexecuted), built once per test run."""
-    result = mkdocs_build(ROOT, tmp_path_factory.mktemp("site"))
+    result = mkdocs_build(ROOT, tmp_path_factory.mktemp("site"), env=DEPLOY_ENV)
     assert result.returncode == 0, result.log
     return result
 
@@ -103,7 +107,8 @@ def executed(tmp_path_factory):
 @pytest.fixture(scope="session")
 def executed_site(executed, tmp_path_factory) -> Path:
     """The site as the deploy builds it: from the executed notebooks (NOTEBOOKS_DIR)."""
-    result = mkdocs_build(ROOT, tmp_path_factory.mktemp("executed-site"), env={"NOTEBOOKS_DIR": str(executed["dir"])})
+    result = mkdocs_build(ROOT, tmp_path_factory.mktemp("executed-site"),
+                          env={**DEPLOY_ENV, "NOTEBOOKS_DIR": str(executed["dir"])})
     assert result.returncode == 0, result.log
     return result.site
 

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import ast
 import gzip
+import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from mkdocs.config import load_config
 
 import notebook_offline
 from conftest import ROOT, copy_project, mkdocs_build, seed_code_examples, serve
@@ -90,6 +91,15 @@ def test_code_index_links_each_question_to_its_notebook(site):
     assert {"mnist/", "gpt2/"} <= hrefs
 
 
+def hooks_content():
+    """hooks/content.py, the site's data loader, as a module."""
+    spec = importlib.util.spec_from_file_location("site_content", ROOT / "hooks" / "content.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
 def _downloads(notebook) -> set[str]:
     """What a notebook's code downloads: "keras-dataset <name>" for tf.keras.datasets.<name>.load_data(),
     "huggingface <id>[@<revision>]" for each from_pretrained(<id>, revision=...) call. Ids may be
@@ -119,12 +129,16 @@ def _downloads(notebook) -> set[str]:
 
 
 def test_the_download_list_names_what_the_notebooks_download():
-    """notebooks/downloads.txt keys the deploy's data cache: it must list exactly the downloads."""
-    listed = {line.strip() for line in (ROOT / "notebooks" / "downloads.txt").read_text(encoding="utf-8").splitlines()
-              if line.strip() and not line.startswith("#")}
-    used = set().union(*(_downloads(nbformat.read(p, as_version=4)) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))))
+    """notebooks/downloads.txt keys the deploy's data cache and feeds each page's note on what the
+    first run downloads: it must list exactly what each notebook downloads."""
+    listed = {}
+    for notebook, kind, what, size in ((d.notebook, d.kind, d.what, d.size) for d in hooks_content().load_downloads(ROOT)):
+        assert re.fullmatch(r"\d+ [KMG]B", size), f"downloads.txt: size {size!r} of {what}"
+        listed.setdefault(notebook, set()).add(f"{kind} {what}")
+    used = {p.stem: _downloads(nbformat.read(p, as_version=4)) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))}
+    used = {name: found for name, found in used.items() if found}
     assert used, "no download found in the notebooks: the parser is broken"
-    assert listed == used, f"notebooks/downloads.txt lists {sorted(listed)}, the notebooks download {sorted(used)}"
+    assert listed == used, f"notebooks/downloads.txt lists {listed}, the notebooks download {used}"
 
 
 def test_the_download_parser_reads_names_and_revisions():
@@ -252,13 +266,23 @@ def test_a_figure_without_a_caption_stops_the_build(tmp_path, executed):
     assert re.search(r"code/mnist\.ipynb: cell \d+ draws 1 figure\(s\); describe each", result.log), result.log[-2000:]
 
 
-def test_unexecuted_pages_say_where_outputs_come_from(site):
+def test_unexecuted_pages_mark_where_outputs_would_be(site, executed):
+    """Without outputs, the page says so in a reader's words and marks each place an output would be:
+    exactly the code cells that show something when run (checked against the executed copies)."""
     for name in NOTEBOOKS:
         soup = _soup(_page(site, name))
         assert not soup.select("article .jp-OutputArea-output")
         notes = soup.select("article .notebook-unexecuted")
-        assert len(notes) == 1 and "make notebooks" in notes[0].get_text()
-        assert "\n" not in notes[0].get_text().strip(), "one line"
+        assert len(notes) == 1 and "运行结果" in notes[0].get_text()
+        assert "make" not in notes[0].get_text() and "构建" not in notes[0].get_text(), "a reader's words"
+        placeholders = soup.select("article .notebook-output-placeholder")
+        code_cells = [c for c in executed[name][0].cells if c.cell_type == "code"]
+        assert len(placeholders) == sum(bool(c.outputs) for c in code_cells), (
+            f"code/{name}/: {len(placeholders)} placeholders, {sum(bool(c.outputs) for c in code_cells)} cells with output")
+        for placeholder in placeholders:
+            code = placeholder.find_previous("code").get_text()
+            cell = next(c for c in code_cells if c.source.strip() == code.strip())
+            assert cell.outputs, f"code/{name}/: a placeholder under a cell without output: {code[:60]!r}"
 
 
 def test_outputs_stay_out_of_the_search_index(site, executed_site):
@@ -301,8 +325,10 @@ def test_every_heading_has_an_ascii_id_and_every_toc_link_resolves(which, reques
 
 
 def test_pages_offer_the_download_and_colab(site):
-    repo_url = load_config(str(ROOT / "mkdocs.yml"))["repo_url"].rstrip("/")
-    owner_repo = repo_url.removeprefix("https://github.com/")
+    from conftest import DEPLOY_ENV
+
+    owner_repo = DEPLOY_ENV["REPO_URL"].removeprefix("https://github.com/")
+    downloads = hooks_content().load_downloads(ROOT)
     for name in NOTEBOOKS:
         soup = _soup(_page(site, name))
         box = soup.select_one("article .notebook-links")
@@ -315,6 +341,11 @@ def test_pages_offer_the_download_and_colab(site):
         assert box.select_one(f'a[href="{colab}"]') is not None
         text = box.get_text()
         assert "中国大陆" in text and "Colab" in text and "本站补充" in text
+        assert "不受网络限制" not in text
+        for item in (d for d in downloads if d.notebook == name):  # what the first run downloads
+            assert item.what in text and item.size in text, f"code/{name}/: the box does not name {item.what}"
+        if any(d.kind == "huggingface" and d.notebook == name for d in downloads):
+            assert "HF_ENDPOINT" in text and "~/.cache/huggingface" in text
         description = soup.select_one('meta[name="description"]')["content"]
         assert description == committed.metadata["site"]["description"]
 

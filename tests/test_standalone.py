@@ -1,7 +1,7 @@
 """The repository stands on its own: a clone with nothing beside it builds and passes its content tests.
 
 GitHub's runners and contributors' laptops clone the repository alone. These tests copy exactly the
-tracked files (`git ls-files`) into an empty temporary folder and run the strict build and the tests
+tracked files (`git ls-files`, plus new files git does not ignore) into an empty temporary folder and run the strict build and the tests
 that compare the site with the author's manuscript there; anything that reads a file outside the
 repository fails. A text search also rejects any mention of a path outside the repository.
 """
@@ -30,7 +30,9 @@ CONTENT_TESTS = [
 
 
 def tracked_files() -> list[str]:
-    run = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True)
+    """The repository's files: tracked, plus new ones not yet added that git does not ignore."""
+    run = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                         capture_output=True, text=True)
     assert run.returncode == 0, f"these tests need a git checkout: {run.stderr}"
     return [name for name in run.stdout.split("\0") if name]
 

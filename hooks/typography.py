@@ -1,0 +1,20 @@
+"""MkDocs hook: no double gap after a bold label that ends in full-width punctuation.
+
+The article writes "**答案：** 多模态……" and "- **深度学习：** 采用……": a space after the label.
+A full-width colon already carries a half-em of space, so the page showed "答案：␣␣多模态". Only
+that whitespace is dropped, on every page (notebooks included); no character of the text changes
+(the verbatim tests compare the text ignoring whitespace).
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs.plugins import event_priority
+
+LABEL_GAP = re.compile(r"([：；，。！？、])((?:</(?:strong|b|em)>)+)[ \t\r\n]+")
+
+
+@event_priority(-90)  # after the hooks that write or rewrite page HTML
+def on_page_content(html: str, **kwargs) -> str:
+    return LABEL_GAP.sub(r"\1\2", html)

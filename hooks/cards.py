@@ -33,8 +33,6 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin
 
-import jieba
-import jieba.posseg as pseg
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
@@ -198,8 +196,10 @@ def _nominal(word: str, flag: str) -> bool:
 def _break_costs(text: str, pieces: list[Atom]) -> list[float]:
     """What a line break before each atom costs (ems squared), from jieba's words and tags
     (jieba knows the glossary's terms: hooks/glossary.py adds them)."""
+    from jieba import posseg  # here: importing it takes 0.3 s, which a build from the cache skips
+
     words, start = [], 0
-    for word, flag in pseg.lcut(text):
+    for word, flag in posseg.lcut(text):
         if word.strip():
             words.append((start, word, flag))
         start += len(word)

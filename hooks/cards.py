@@ -36,6 +36,7 @@ from urllib.parse import urljoin
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
+import PIL
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 import content
@@ -45,7 +46,9 @@ log = get_plugin_logger("cards")
 WIDTH, HEIGHT = 1200, 630
 CARD_DIR = "assets/cards"  # in the site: assets/cards/<page id>.png
 CACHE_DIR = ".cache/cards"  # next to mkdocs.yml; git-ignored
-LAYOUT_VERSION = 1  # part of the cache key: bump it when the drawing below changes
+# Part of each card's cache key: this file (the drawing) and Pillow's version, so a change to
+# either redraws every card.
+DRAWING = hashlib.sha256(Path(__file__).read_bytes()).hexdigest() + PIL.__version__
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_PACKAGE = "fonts-noto-cjk"
@@ -412,7 +415,7 @@ class Card:
         return f"{self.label}：{self.title}"
 
     def key(self) -> str:
-        data = [self.title, self.label, self.site_name, repr(self.mark), FONT_FAMILY, LAYOUT_VERSION]
+        data = [self.title, self.label, self.site_name, repr(self.mark), FONT_FAMILY, DRAWING]
         return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -293,6 +293,15 @@ def test_every_character_on_every_card_is_in_the_font(site):
     assert absent and cards.missing_glyphs("多" + "".join(absent), cards.font("Bold", 40)) == sorted(absent)
 
 
+def test_a_character_missing_from_the_font_is_reported():
+    """The build warns (and so fails when strict) rather than drawing a box."""
+    mark = cards.read_mark(ROOT / "docs" / "assets" / "favicon.svg", "favicon")
+    _, problems = cards.draw(cards.Card("about", "about.md", "关于本站\U00020000", "", "多模态大模型", mark))
+    assert any("U+20000" in p for p in problems), problems
+    _, problems = cards.draw(cards.Card("about", "about.md", "关于本站", "", "多模态大模型", mark))
+    assert problems == []
+
+
 # --- Builds ----------------------------------------------------------------------------------
 
 def test_missing_font_stops_the_build_naming_the_package(tmp_path):

@@ -4,17 +4,17 @@ Material's social plugin is not used: it downloads its fonts from Google Fonts w
 wraps titles only at spaces, so a Chinese title never wraps. Here:
 
 - on_page_context: the card of each page is its title (the page's first heading; a question
-  page's number moves into the section label), its section from the nav ("领域问题/面试题库 ·
-  第 4 题") and the site name. main.html writes the og:image tags from `link_card`. The 404
-  page gets no card (it has no page context).
+  page's number moves into the label), a label from the nav ("领域问题/面试题库·第 4 题"), the
+  site name and the favicon's rings. main.html writes the og:image tags from `link_card`. The
+  404 page gets no card (it has no page context).
 - on_post_build: each card is drawn once per content into .cache/cards/<sha256>.png and copied
   to assets/cards/<page id>.png in the site. Nothing a browser loads refers to the cards.
-- Typesetting: Noto Sans CJK SC (Debian's fonts-noto-cjk), chosen by family name. Lines break
-  between CJK characters, preferably between words (jieba, with the glossary's terms), and at
-  spaces, never inside a Latin word or number, never before closing or after opening
-  punctuation (禁则); lines are balanced. A long title shrinks down to TITLE_SIZES[-1], then is
-  cut with "…" and reported as a warning, which fails `mkdocs build --strict`. So is a character
-  the font lacks (it would be drawn as a box).
+- Typesetting: Noto Sans CJK SC (Debian's fonts-noto-cjk), its face chosen by name. Lines break
+  between CJK characters and at spaces, never inside a Latin word or number, never before
+  closing or after opening punctuation (禁则); of the breaks allowed, those after punctuation and
+  between phrases (jieba's words and tags) win, then even lines and a large size. A title too
+  long even at TITLE_SIZES[-1] is cut with "…" and reported as a warning, which fails
+  `mkdocs build --strict`; so is a character the font lacks (it would be drawn as a box).
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ PAGES = {
     "glossary": "glossary/",
     "mnist": "code/mnist/",
     "gpt2": "code/gpt2/",
+    "chinese-clip": "code/chinese-clip/",
 }
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 # Minimum score per category (0..1) and the most a page may transfer.

@@ -1,7 +1,9 @@
-"""The two notebooks (notebooks/mnist.ipynb, notebooks/gpt2.ipynb) and their pages code/mnist/, code/gpt2/.
+"""The notebooks and their pages code/<name>/: the article's two examples (mnist, gpt2) and the
+site's own multimodal example (chinese-clip).
 
-- The committed notebooks have no outputs; the seed's code is in them and on the pages, verbatim.
-- Both notebooks run end to end offline: notebooks/execute.py runs every cell with nbclient; only
+- The committed notebooks have no outputs; the seed's code is in the article's two, and on their
+  pages, verbatim. The site's own notebook says so in its title and is boxed as 本站补充 throughout.
+- Every notebook runs end to end offline: notebooks/execute.py runs every cell with nbclient; only
   the downloads are replaced, by a setup cell the test adds (tests/notebook_offline.py).
 - The site built from the executed copies (NOTEBOOKS_DIR) shows their outputs, text and images,
   and keeps them out of the search index.
@@ -28,12 +30,14 @@ from mkdocs.config import load_config
 import notebook_offline
 from conftest import ROOT, copy_project, mkdocs_build, seed_code_examples, serve
 
-NOTEBOOKS = ("mnist", "gpt2")
+ARTICLE_NOTEBOOKS = ("mnist", "gpt2")  # the article's 算法编程题库, in its order
+SITE_NOTEBOOKS = ("chinese-clip",)  # written by the site, listed after the article's
+NOTEBOOKS = ARTICLE_NOTEBOOKS + SITE_NOTEBOOKS
 PAGE_BUDGET = 100 * 1024  # bytes transferred (gzip) by a notebook page without outputs
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # The article's two code examples (算法编程题库), read from the seed: the oracle for "verbatim".
-_SEED = dict(zip(NOTEBOOKS, seed_code_examples()))
+_SEED = dict(zip(ARTICLE_NOTEBOOKS, seed_code_examples(), strict=True))
 SEED_CODE = {name: code for name, (_, _, code) in _SEED.items()}
 SEED_HEADINGS = {name: (heading, answer) for name, (heading, answer, _) in _SEED.items()}
 
@@ -74,7 +78,7 @@ def test_committed_notebooks_have_no_outputs():
 
 
 def test_notebooks_open_with_the_seed_question_answer_and_code():
-    for name in NOTEBOOKS:
+    for name in ARTICLE_NOTEBOOKS:
         cells = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells
         heading, answer = SEED_HEADINGS[name]
         assert cells[0].cell_type == "markdown"
@@ -86,7 +90,7 @@ def test_notebooks_open_with_the_seed_question_answer_and_code():
 
 
 def test_seed_code_is_verbatim_on_the_pages(site):
-    for name in NOTEBOOKS:
+    for name in ARTICLE_NOTEBOOKS:
         code = _code_text(_soup(_page(site, name))).splitlines()
         for line in SEED_CODE[name].splitlines():
             if line.strip():
@@ -95,8 +99,39 @@ def test_seed_code_is_verbatim_on_the_pages(site):
 
 def test_code_index_links_each_question_to_its_notebook(site):
     soup = _soup(site / "code" / "index.html")
-    hrefs = {a["href"] for a in soup.select("article a[href]")}
-    assert {"mnist/", "gpt2/"} <= hrefs
+    hrefs = [a["href"] for a in soup.select("article li > a[href]")]
+    assert [href for href in hrefs if href.rstrip("/") in NOTEBOOKS] == [f"{name}/" for name in NOTEBOOKS], (
+        "the overview lists the article's examples in order, then the site's own")
+
+
+def test_the_sites_own_notebook_never_reads_as_the_articles(site):
+    """Its title says 本站补充, its first cell says it is not the article's, and every heading
+    below the title sits in the boxed 本站补充 part of the page."""
+    seed_headings = [heading for heading, _ in SEED_HEADINGS.values()]
+    for name in SITE_NOTEBOOKS:
+        notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        first = notebook.cells[0].source
+        assert first.startswith("# 本站补充："), f"{name}.ipynb: the title must start with 本站补充"
+        assert "不是原文的一部分" in first
+        assert notebook.cells[1].source.startswith("## 本站补充 "), f"{name}.ipynb: the second cell opens the boxed part"
+        assert notebook.metadata["site"]["description"].startswith("本站编写")
+        soup = _soup(_page(site, name))
+        article = soup.select_one("article")
+        assert article.select_one("h1").get_text().startswith("本站补充")
+        box = article.select_one(".notebook-addition")
+        assert box is not None, f"code/{name}/ has no 本站补充 box"
+        outside = [h.get_text() for h in article.select("h2, h3, h4, h5, h6") if box not in h.parents]
+        assert not outside, f"code/{name}/: headings outside the 本站补充 box: {outside}"
+        text = article.get_text()
+        assert not any(heading in text for heading in seed_headings), "it must not present the article's questions"
+
+
+@pytest.mark.parametrize("question", ["definition", "principles", "vision", "medical"])
+def test_question_pages_link_the_multimodal_example_in_their_related_block(site, question):
+    soup = _soup(site / "qa" / question / "index.html")
+    links = soup.select('article .site-addition a[href$="code/chinese-clip/"]')
+    assert len(links) == 1, f"qa/{question}/ does not link code/chinese-clip/ in its 本站补充 block"
+    assert links[0].get_text().startswith("本站补充")
 
 
 def _downloads(notebook) -> set[str]:
@@ -148,7 +183,7 @@ def test_the_download_parser_reads_names_and_revisions():
 
 @pytest.fixture(scope="session")
 def executed(tmp_path_factory):
-    """Both notebooks run offline: {name: (notebook, check report, seconds)}, copies in .dir."""
+    """Every notebook run offline: {name: (notebook, check report, seconds)}, copies in .dir."""
     executor = _load_executor()
     out = tmp_path_factory.mktemp("executed")
     results = {}
@@ -202,6 +237,53 @@ def test_gpt2_runs_offline_and_generates_the_requested_lengths(executed):
         assert not stderr, f"gpt2.ipynb cell {number} printed to stderr: {stderr}"
 
 
+def _assert_chinese_clip_keeps_its_promises(notebook, check) -> None:
+    """What a reader relies on, whatever the model: each image's probabilities sum to 1, retrieval
+    returns the requested number of distinct images, every figure renders, nothing on stderr."""
+    calls = check["from_pretrained_calls"]
+    assert [kind for kind, _, _ in calls] == ["model", "processor"], calls
+    pinned = _downloads(nbformat.read(ROOT / "notebooks" / "chinese-clip.ipynb", as_version=4))
+    assert {f"huggingface {name}@{revision}" for _, name, revision in calls} == pinned, (
+        "both load the one pinned model revision")
+    images = len(check["names"])
+    assert images == 9 and check["probs_shape"] == [images, images], "nine images, one label each"
+    for sums in (check["row_sums"], check["bare_row_sums"], *check["check_row_sums"].values()):
+        assert sums and all(abs(total - 1) < 1e-4 for total in sums), sums
+    assert all(abs(norm - 1) < 1e-4 for norm in check["image_embed_norms"]), "unit vectors: dot product = cosine"
+    assert list(check["retrieved"]) == check["queries"] and check["top_k"] >= 1
+    for query, found in check["retrieved"].items():
+        assert len(found) == check["top_k"] == len(set(found)), (query, found)
+        assert set(found) <= set(check["names"])
+    figures = [c for c in notebook.cells if c.cell_type == "code" and "plt.show()" in c.source]
+    assert figures, "the notebook shows its images"
+    for cell in figures:
+        assert any(set(o.get("data", {})) & {"image/png", "image/jpeg"} for o in _outputs(cell)), (
+            f"a figure did not render: {cell.source[:60]!r}")
+    for number, cell in enumerate(notebook.cells, 1):  # e.g. a glyph missing from the figures' font
+        stderr = [o.text for o in _outputs(cell, "stream") if o.name == "stderr"]
+        assert not stderr, f"chinese-clip.ipynb cell {number} printed to stderr: {stderr}"
+        errors = _outputs(cell, "error")
+        assert not errors, f"chinese-clip.ipynb cell {number} raised {errors[0].ename}"
+
+
+def test_chinese_clip_runs_offline_and_keeps_its_promises(executed):
+    notebook, check, seconds = executed["chinese-clip"]
+    print(f"chinese-clip: {seconds:.0f} s")
+    _assert_chinese_clip_keeps_its_promises(notebook, check)
+
+
+def test_chinese_clip_runs_with_another_stand_in(tmp_path):
+    """Any tiny ChineseCLIP model and processor from the two from_pretrained calls must do:
+    other sizes, another image size, a vocabulary that turns most characters into [UNK]."""
+    setup = notebook_offline.chinese_clip_setup(chars="一张的照片", image_size=48, patch_size=16, hidden=24,
+                                                layers=1, heads=3, projection_dim=8, seed=1)
+    notebook, report = _load_executor().execute(
+        ROOT / "notebooks" / "chinese-clip.ipynb", tmp_path / "chinese-clip.ipynb",
+        setup=setup, check=notebook_offline.CHECK["chinese-clip"])
+    check = json.loads(next(l for l in report.splitlines() if l.startswith("CHECK ")).removeprefix("CHECK "))
+    _assert_chinese_clip_keeps_its_promises(notebook, check)
+
+
 def test_executed_copies_keep_exactly_the_committed_cells(executed):
     for name in NOTEBOOKS:
         committed = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
@@ -233,7 +315,11 @@ def test_executed_pages_show_text_and_image_outputs(executed_site):
     gpt2_text = " ".join(o.get_text() for o in gpt2.select("article .jp-OutputArea-output"))
     assert "The quick brown fox jumps over the lazy dog" in gpt2_text
     assert "--- 样本 3 ---" in gpt2_text
-    for soup in (mnist, gpt2):
+    clip = _soup(_page(executed_site, "chinese-clip"))
+    clip_text = " ".join(o.get_text() for o in clip.select("article .jp-OutputArea-output"))
+    assert "9. immunohistochemistry" in clip_text and "logit_scale.exp()" in clip_text
+    assert clip.select("article .jp-OutputArea-output img"), "the images' figure is on the page"
+    for soup in (mnist, gpt2, clip):
         assert not soup.select(".notebook-unexecuted"), "executed pages must not say outputs are missing"
 
 

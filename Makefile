@@ -25,8 +25,8 @@ linkcheck: $(VENV)/.linkcheck  ## check every link of a published site, external
 	@test -n "$(URL)" || { echo "usage: make linkcheck URL=<the site's address>" >&2; exit 2; }
 	$(BIN)/linkchecker --check-extern --no-status "$(URL)"
 
-# Needs the internet on first run: MNIST (~11 MB, into ~/.keras/datasets) and GPT-2 (~550 MB,
-# into ~/.cache/huggingface). Then: NOTEBOOKS_DIR=.cache/notebooks make build
+# Needs the internet on first run: MNIST (~11 MB, into ~/.keras/datasets), GPT-2 (~550 MB) and
+# Chinese-CLIP (~750 MB, into ~/.cache/huggingface). Then: NOTEBOOKS_DIR=.cache/notebooks make build
 notebooks: $(VENV)/.notebooks  ## execute notebooks/*.ipynb into .cache/notebooks, for the site build
 	$(BIN)/python notebooks/execute.py .cache/notebooks
 

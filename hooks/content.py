@@ -244,8 +244,13 @@ DOWNLOADS_FILE = "notebooks/downloads.txt"  # next to mkdocs.yml
 class Download:
     notebook: str  # the notebook's name, e.g. "gpt2"
     kind: str  # "keras-dataset" or "huggingface"
-    what: str  # the dataset's name or the model's id
+    what: str  # the dataset's name or the model's id, with "@<revision>" when pinned
     size: str  # approximate, e.g. "550 MB"
+
+    @property
+    def name(self) -> str:
+        """What readers know it by: the model id without its pinned revision."""
+        return self.what.split("@", 1)[0]
 
 
 def load_downloads(root: Path) -> list[Download]:

@@ -189,8 +189,8 @@ def links_box(name: str, repo_url: str | None, executed: bool, downloads) -> str
     mine = [d for d in downloads if d.notebook == name]
     local = "下载的 .ipynb 可以用 Jupyter 或 VS Code 在本地运行"
     if mine:
-        what = "、".join(DOWNLOAD_NOTES[d.kind][0].format(what=d.what, size=d.size) for d in mine)
-        fixes = "；".join(dict.fromkeys(DOWNLOAD_NOTES[d.kind][1].format(what=d.what) for d in mine))
+        what = "、".join(DOWNLOAD_NOTES[d.kind][0].format(what=d.name, size=d.size) for d in mine)
+        fixes = "；".join(dict.fromkeys(DOWNLOAD_NOTES[d.kind][1].format(what=d.name) for d in mine))
         local += f"，但第一次运行要下载{what}，在中国大陆常常下载不了：{fixes}。"
     else:
         local += "，运行时不需要下载任何文件。"
@@ -202,23 +202,43 @@ def links_box(name: str, repo_url: str | None, executed: bool, downloads) -> str
     return "\n".join(lines)
 
 
-def produces_output(source: str) -> bool:
-    """Whether a code cell shows something when run: a bare expression (print(), plt.show(),
-    model.summary(), a value), a print() anywhere, or a call with verbose output (Keras' fit)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return True
-    if any(isinstance(node, ast.Expr) for node in tree.body):
-        return True
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Name) and node.func.id == "print":
-                return True
-            if any(k.arg == "verbose" and not (isinstance(k.value, ast.Constant) and not k.value.value)
-                   for k in node.keywords):
-                return True
+OUTPUT_FUNCTIONS = {"print", "display"}  # called by name
+OUTPUT_METHODS = {"show", "summary"}  # plt.show(), model.summary()
+
+
+def _shows_something(node: ast.AST, printing: set[str]) -> bool:
+    """A call that writes output: print(), display(), plt.show(), model.summary(), a call with
+    verbose output (Keras' fit), or a call to a function of the notebook that does one of these."""
+    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+        name = call.func.id if isinstance(call.func, ast.Name) else None
+        if name in OUTPUT_FUNCTIONS or name in printing:
+            return True
+        if isinstance(call.func, ast.Attribute) and call.func.attr in OUTPUT_METHODS:
+            return True
+        if any(k.arg == "verbose" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+               for k in call.keywords):
+            return True
     return False
+
+
+def cells_with_output(sources: list[str]) -> list[bool]:
+    """For each code cell, whether it shows something when run: a bare expression at its top level
+    (a value, or a call such as model.evaluate()), or a call that writes output."""
+    printing: set[str] = set()  # the notebook's functions that write output, defined so far
+    found = []
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            found.append(True)
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and _shows_something(node, printing):
+                printing.add(node.name)
+        calls = [n for n in tree.body if not isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+        found.append(any(isinstance(n, ast.Expr) for n in tree.body)
+                     or any(_shows_something(n, printing) for n in calls))
+    return found
 
 
 def mark_missing_outputs(content: str, notebook: dict, src: str) -> str:
@@ -229,8 +249,8 @@ def mark_missing_outputs(content: str, notebook: dict, src: str) -> str:
         raise PluginError(f"{src}: the page has {len(starts)} code cells, the notebook {len(cells)}; "
                           "mkdocs-jupyter's output changed, update hooks/notebooks.py")
     out, last = [], 0
-    for start, cell in zip(starts, cells):
-        if not produces_output("".join(cell["source"])):
+    for start, shows in zip(starts, cells_with_output(["".join(c["source"]) for c in cells])):
+        if not shows:
             continue
         end = content.index(CODE_END, start) + len(CODE_END)
         out += [content[last:end], OUTPUT_PLACEHOLDER]

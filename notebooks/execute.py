@@ -3,9 +3,10 @@
     python notebooks/execute.py [OUT_DIR]      # OUT_DIR defaults to .cache/notebooks
     NOTEBOOKS_DIR=OUT_DIR mkdocs build          # hooks/notebooks.py then renders the copies
 
-The committed notebooks in notebooks/ stay without outputs. MNIST and the GPT-2 weights are
-downloaded on the first run (into ~/.keras/datasets and ~/.cache/huggingface). Any error stops
-the run, and each cell may take at most CELL_TIMEOUT seconds.
+The committed notebooks in notebooks/ stay without outputs. MNIST and the GPT-2 and Chinese-CLIP
+weights are downloaded on the first run (into ~/.keras/datasets and ~/.cache/huggingface; the
+list is notebooks/downloads.txt). Any error stops the run, and each cell may take at most
+CELL_TIMEOUT seconds.
 
 tests/test_notebooks.py calls execute() with a setup cell that replaces the downloads with
 offline stand-ins and a check cell that reports results; both are removed from the copy.
@@ -26,7 +27,11 @@ CELL_TIMEOUT = 1200  # seconds; the CNN's 5 epochs on 60,000 digits are the slow
 KERNEL = "python3"
 # Kept out of the outputs: TensorFlow's C++ start-up notes (CPU instructions, oneDNN) and the
 # Hugging Face download/loading progress bars (hundreds of redraws; without ipywidgets, a warning).
-KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
+# DISABLE_SAFETENSORS_CONVERSION: Chinese-CLIP's pinned revision has only pytorch_model.bin, and
+# Transformers would otherwise start a background thread that asks the Hub for a converted
+# model.safetensors (another ~750 MB into the cached ~/.cache/huggingface) while the notebook runs.
+KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+              "DISABLE_SAFETENSORS_CONVERSION": "1"}
 
 
 def _stream(cell, name: str = "stdout") -> str:

@@ -43,6 +43,7 @@ PAGES = {
     "glossary": "glossary/",
     "mnist": "code/mnist/",
     "gpt2": "code/gpt2/",
+    "chinese-clip": "code/chinese-clip/",
 }
 NOTEBOOK_PAGES = [name for name, path in PAGES.items() if path.startswith("code/") and path != "code/"]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")

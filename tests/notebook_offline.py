@@ -5,6 +5,10 @@ Only the network-bound step is replaced; every cell of the notebook runs as writ
   (5,000 of them, 28x28 uint8), split 4,000 / 1,000, instead of downloading mnist.npz.
 - gpt2: GPT2Tokenizer/GPT2LMHeadModel.from_pretrained("gpt2") return a byte-level BPE tokenizer
   trained here with `tokenizers` and a tiny randomly initialised GPT-2 built from GPT2Config.
+- chinese-clip: ChineseCLIPModel/ChineseCLIPProcessor.from_pretrained(...) return a tiny randomly
+  initialised model built from ChineseCLIPConfig and a processor made of a BertTokenizer with a
+  small character vocabulary and a ChineseCLIPImageProcessor. The images ship with scikit-image.
+  chinese_clip_setup() makes such a stand-in of any size: the notebook must run with each.
 
 Each setup cell works inside a function, so the notebook cannot lean on names it leaves behind.
 The check cells print one JSON line, prefixed with CHECK, that the tests read.
@@ -125,8 +129,77 @@ print("CHECK " + json.dumps({
 }))
 """
 
-SETUP = {"mnist": MNIST_SETUP, "gpt2": GPT2_SETUP}
-CHECK = {"mnist": MNIST_CHECK, "gpt2": GPT2_CHECK}
+# Characters of the stand-in vocabulary: those of the notebook's labels and some others. Any
+# other character becomes [UNK], as a rare character does with the real vocabulary.
+CHINESE_CLIP_CHARS = "一张的照片宇航员猫咖啡火箭马硬币星空视网膜组织切片只夜中和系杯热饮发射台上显微镜下细胞"
+
+
+def chinese_clip_setup(chars: str = CHINESE_CLIP_CHARS, image_size: int = 32, patch_size: int = 8,
+                       hidden: int = 32, layers: int = 2, heads: int = 2, projection_dim: int = 16,
+                       seed: int = 0) -> str:
+    """A setup cell whose from_pretrained calls return a tiny Chinese-CLIP of the given sizes."""
+    return f"""
+def _offline_chinese_clip():
+    import tempfile
+
+    import torch
+    from transformers import (BertTokenizer, ChineseCLIPConfig, ChineseCLIPImageProcessor,
+                              ChineseCLIPModel, ChineseCLIPProcessor)
+
+    folder = tempfile.mkdtemp(prefix="chinese-clip-offline-")
+    with open(f"{{folder}}/vocab.txt", "w", encoding="utf-8") as vocab:
+        vocab.write("\\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *{sorted(set(chars))!r}]) + "\\n")
+    tokenizer = BertTokenizer(f"{{folder}}/vocab.txt")
+    # As the real model's preprocessor_config.json: resize to a square, no centre crop.
+    image_processor = ChineseCLIPImageProcessor(size={{"height": {image_size}, "width": {image_size}}},
+                                                do_center_crop=False)
+    processor = ChineseCLIPProcessor(image_processor=image_processor, tokenizer=tokenizer)
+    sizes = dict(hidden_size={hidden}, num_hidden_layers={layers}, num_attention_heads={heads},
+                 intermediate_size={hidden * 2})
+    config = ChineseCLIPConfig(
+        text_config=dict(vocab_size=len(tokenizer), max_position_embeddings=64, **sizes),
+        vision_config=dict(image_size={image_size}, patch_size={patch_size}, **sizes),
+        projection_dim={projection_dim},
+    )
+    torch.manual_seed({seed})
+    model = ChineseCLIPModel(config).eval()  # from_pretrained returns a model in eval mode
+    calls = []
+
+    def model_from_pretrained(cls, name, *args, **kwargs):
+        calls.append(("model", name, kwargs.get("revision")))
+        return model
+
+    def processor_from_pretrained(cls, name, *args, **kwargs):
+        calls.append(("processor", name, kwargs.get("revision")))
+        return processor
+
+    ChineseCLIPModel.from_pretrained = classmethod(model_from_pretrained)
+    ChineseCLIPProcessor.from_pretrained = classmethod(processor_from_pretrained)
+    return calls
+
+_offline_chinese_clip_calls = _offline_chinese_clip()
+del _offline_chinese_clip
+"""
+
+
+CHINESE_CLIP_CHECK = """
+import json
+print("CHECK " + json.dumps({
+    "from_pretrained_calls": _offline_chinese_clip_calls,
+    "names": names,
+    "probs_shape": list(probs.shape),
+    "row_sums": probs.sum(dim=-1).tolist(),
+    "bare_row_sums": bare_probs.sum(dim=-1).tolist(),
+    "check_row_sums": {name: p.sum(dim=-1).tolist() for name, p in check_probs.items()},
+    "image_embed_norms": image_embeds.norm(dim=-1).tolist(),
+    "queries": queries,
+    "top_k": TOP_K,
+    "retrieved": retrieved,
+}, ensure_ascii=False))
+"""
+
+SETUP = {"mnist": MNIST_SETUP, "gpt2": GPT2_SETUP, "chinese-clip": chinese_clip_setup()}
+CHECK = {"mnist": MNIST_CHECK, "gpt2": GPT2_CHECK, "chinese-clip": CHINESE_CLIP_CHECK}
 
 
 def _executor():

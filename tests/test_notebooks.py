@@ -1,7 +1,9 @@
-"""The two notebooks (notebooks/mnist.ipynb, notebooks/gpt2.ipynb) and their pages code/mnist/, code/gpt2/.
+"""The notebooks and their pages code/<name>/: the article's two examples (mnist, gpt2) and the
+site's own multimodal example (chinese-clip).
 
-- The committed notebooks have no outputs; the seed's code is in them and on the pages, verbatim.
-- Both notebooks run end to end offline: notebooks/execute.py runs every cell with nbclient; only
+- The committed notebooks have no outputs; the seed's code is in the article's two, and on their
+  pages, verbatim. The site's own notebook says so in its title and is boxed as 本站补充 throughout.
+- Every notebook runs end to end offline: notebooks/execute.py runs every cell with nbclient; only
   the downloads are replaced, by a setup cell the test adds (tests/notebook_offline.py).
 - The site built from the executed copies (NOTEBOOKS_DIR) shows their outputs, text and images,
   and keeps them out of the search index.
@@ -27,12 +29,14 @@ from bs4 import BeautifulSoup
 import notebook_offline
 from conftest import ROOT, copy_project, mkdocs_build, seed_code_examples, serve
 
-NOTEBOOKS = ("mnist", "gpt2")
+ARTICLE_NOTEBOOKS = ("mnist", "gpt2")  # the article's 算法编程题库, in its order
+SITE_NOTEBOOKS = ("chinese-clip",)  # written by the site, listed after the article's
+NOTEBOOKS = ARTICLE_NOTEBOOKS + SITE_NOTEBOOKS
 PAGE_BUDGET = 100 * 1024  # bytes transferred (gzip) by a notebook page without outputs
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # The article's two code examples (算法编程题库), read from the seed: the oracle for "verbatim".
-_SEED = dict(zip(NOTEBOOKS, seed_code_examples()))
+_SEED = dict(zip(ARTICLE_NOTEBOOKS, seed_code_examples(), strict=True))
 SEED_CODE = {name: code for name, (_, _, code) in _SEED.items()}
 SEED_HEADINGS = {name: (heading, answer) for name, (heading, answer, _) in _SEED.items()}
 
@@ -66,7 +70,7 @@ def test_committed_notebooks_have_no_outputs():
 
 
 def test_notebooks_open_with_the_seed_question_answer_and_code():
-    for name in NOTEBOOKS:
+    for name in ARTICLE_NOTEBOOKS:
         cells = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells
         heading, answer = SEED_HEADINGS[name]
         assert cells[0].cell_type == "markdown"
@@ -78,7 +82,7 @@ def test_notebooks_open_with_the_seed_question_answer_and_code():
 
 
 def test_seed_code_is_verbatim_on_the_pages(site):
-    for name in NOTEBOOKS:
+    for name in ARTICLE_NOTEBOOKS:
         code = _code_text(_soup(_page(site, name))).splitlines()
         for line in SEED_CODE[name].splitlines():
             if line.strip():
@@ -87,8 +91,39 @@ def test_seed_code_is_verbatim_on_the_pages(site):
 
 def test_code_index_links_each_question_to_its_notebook(site):
     soup = _soup(site / "code" / "index.html")
-    hrefs = {a["href"] for a in soup.select("article a[href]")}
-    assert {"mnist/", "gpt2/"} <= hrefs
+    hrefs = [a["href"] for a in soup.select("article li > a[href]")]
+    assert [href for href in hrefs if href.rstrip("/") in NOTEBOOKS] == [f"{name}/" for name in NOTEBOOKS], (
+        "the overview lists the article's examples in order, then the site's own")
+
+
+def test_the_sites_own_notebook_never_reads_as_the_articles(site):
+    """Its title says 本站补充, its first cell says it is not the article's, and every heading
+    below the title sits in the boxed 本站补充 part of the page."""
+    seed_headings = [heading for heading, _ in SEED_HEADINGS.values()]
+    for name in SITE_NOTEBOOKS:
+        notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        first = notebook.cells[0].source
+        assert first.startswith("# 本站补充："), f"{name}.ipynb: the title must start with 本站补充"
+        assert "不是原文的一部分" in first
+        assert notebook.cells[1].source.startswith("## 本站补充 "), f"{name}.ipynb: the second cell opens the boxed part"
+        assert notebook.metadata["site"]["description"].startswith("本站编写")
+        soup = _soup(_page(site, name))
+        article = soup.select_one("article")
+        assert article.select_one("h1").get_text().startswith("本站补充")
+        box = article.select_one(".notebook-addition")
+        assert box is not None, f"code/{name}/ has no 本站补充 box"
+        outside = [h.get_text() for h in article.select("h2, h3, h4, h5, h6") if box not in h.parents]
+        assert not outside, f"code/{name}/: headings outside the 本站补充 box: {outside}"
+        text = article.get_text()
+        assert not any(heading in text for heading in seed_headings), "it must not present the article's questions"
+
+
+@pytest.mark.parametrize("question", ["definition", "principles", "vision", "medical"])
+def test_question_pages_link_the_multimodal_example_in_their_related_block(site, question):
+    soup = _soup(site / "qa" / question / "index.html")
+    links = soup.select('article .site-addition a[href$="code/chinese-clip/"]')
+    assert len(links) == 1, f"qa/{question}/ does not link code/chinese-clip/ in its 本站补充 block"
+    assert links[0].get_text().startswith("本站补充")
 
 
 def hooks_content():
@@ -189,6 +224,53 @@ def test_gpt2_runs_offline_and_generates_the_requested_lengths(executed):
         assert not stderr, f"gpt2.ipynb cell {number} printed to stderr: {stderr}"
 
 
+def _assert_chinese_clip_keeps_its_promises(notebook, check) -> None:
+    """What a reader relies on, whatever the model: each image's probabilities sum to 1, retrieval
+    returns the requested number of distinct images, every figure renders, nothing on stderr."""
+    calls = check["from_pretrained_calls"]
+    assert [kind for kind, _, _ in calls] == ["model", "processor"], calls
+    pinned = _downloads(nbformat.read(ROOT / "notebooks" / "chinese-clip.ipynb", as_version=4))
+    assert {f"huggingface {name}@{revision}" for _, name, revision in calls} == pinned, (
+        "both load the one pinned model revision")
+    images = len(check["names"])
+    assert images == 9 and check["probs_shape"] == [images, images], "nine images, one label each"
+    for sums in (check["row_sums"], check["bare_row_sums"], *check["check_row_sums"].values()):
+        assert sums and all(abs(total - 1) < 1e-4 for total in sums), sums
+    assert all(abs(norm - 1) < 1e-4 for norm in check["image_embed_norms"]), "unit vectors: dot product = cosine"
+    assert list(check["retrieved"]) == check["queries"] and check["top_k"] >= 1
+    for query, found in check["retrieved"].items():
+        assert len(found) == check["top_k"] == len(set(found)), (query, found)
+        assert set(found) <= set(check["names"])
+    figures = [c for c in notebook.cells if c.cell_type == "code" and "plt.show()" in c.source]
+    assert figures, "the notebook shows its images"
+    for cell in figures:
+        assert any(set(o.get("data", {})) & {"image/png", "image/jpeg"} for o in _outputs(cell)), (
+            f"a figure did not render: {cell.source[:60]!r}")
+    for number, cell in enumerate(notebook.cells, 1):  # e.g. a glyph missing from the figures' font
+        stderr = [o.text for o in _outputs(cell, "stream") if o.name == "stderr"]
+        assert not stderr, f"chinese-clip.ipynb cell {number} printed to stderr: {stderr}"
+        errors = _outputs(cell, "error")
+        assert not errors, f"chinese-clip.ipynb cell {number} raised {errors[0].ename}"
+
+
+def test_chinese_clip_runs_offline_and_keeps_its_promises(executed):
+    notebook, check, seconds = executed["chinese-clip"]
+    print(f"chinese-clip: {seconds:.0f} s")
+    _assert_chinese_clip_keeps_its_promises(notebook, check)
+
+
+def test_chinese_clip_runs_with_another_stand_in(tmp_path):
+    """Any tiny ChineseCLIP model and processor from the two from_pretrained calls must do:
+    other sizes, another image size, a vocabulary that turns most characters into [UNK]."""
+    setup = notebook_offline.chinese_clip_setup(chars="一张的照片", image_size=48, patch_size=16, hidden=24,
+                                                layers=1, heads=3, projection_dim=8, seed=1)
+    notebook, report = notebook_offline._executor().execute(
+        ROOT / "notebooks" / "chinese-clip.ipynb", tmp_path / "chinese-clip.ipynb",
+        setup=setup, check=notebook_offline.CHECK["chinese-clip"])
+    check = json.loads(next(l for l in report.splitlines() if l.startswith("CHECK ")).removeprefix("CHECK "))
+    _assert_chinese_clip_keeps_its_promises(notebook, check)
+
+
 def test_executed_copies_keep_exactly_the_committed_cells(executed):
     for name in NOTEBOOKS:
         committed = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
@@ -211,7 +293,11 @@ def test_executed_pages_show_text_and_image_outputs(executed_site):
     gpt2_text = " ".join(o.get_text() for o in gpt2.select("article .jp-OutputArea-output"))
     assert "The quick brown fox jumps over the lazy dog" in gpt2_text
     assert "--- 样本 3 ---" in gpt2_text
-    for soup in (mnist, gpt2):
+    clip = _soup(_page(executed_site, "chinese-clip"))
+    clip_text = " ".join(o.get_text() for o in clip.select("article .jp-OutputArea-output"))
+    assert "9. immunohistochemistry" in clip_text and "logit_scale.exp()" in clip_text
+    assert clip.select("article .jp-OutputArea-output img"), "the images' figure is on the page"
+    for soup in (mnist, gpt2, clip):
         assert not soup.select(".notebook-unexecuted"), "executed pages must not say outputs are missing"
 
 
@@ -221,20 +307,21 @@ def test_output_images_are_lazy_files_with_size_and_alt(executed_site, executed)
         page = _page(executed_site, name)
         assert "data:image" not in page.read_text(encoding="utf-8"), f"code/{name}/ still inlines an image"
         committed = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
-        figures = [o for c in executed[name][0].cells for o in _outputs(c) if "image/png" in o.get("data", {})]
+        figures = [o for c in executed[name][0].cells for o in _outputs(c)
+                   if {"image/png", "image/jpeg"} & set(o.get("data", {}))]
         images = _soup(page).select("article img")
         assert len(images) == len(figures), f"code/{name}/: {len(images)} images for {len(figures)} figures"
         alts = {a for c in committed.cells for a in [c.metadata.get("site", {}).get("alt")] if a}
         for image in images:
             src = image["src"]
-            assert re.fullmatch(r"[0-9a-f]{16}\.(webp|png|jpg|svg)", src), src
+            assert re.fullmatch(r"[0-9a-f]{16}\.(webp|png|jpg)", src), src
             file = page.parent / src
             assert file.is_file(), f"code/{name}/{src} was not written"
-            if src.endswith(".webp"):
-                from PIL import Image
+            from PIL import Image
 
-                with Image.open(file) as decoded:
-                    assert (decoded.format, decoded.size) == ("WEBP", (int(image["width"]), int(image["height"])))
+            with Image.open(file) as decoded:  # the file is what its name says, at the size the page says
+                assert decoded.format == {"webp": "WEBP", "png": "PNG", "jpg": "JPEG"}[src.rsplit(".", 1)[1]]
+                assert decoded.size == (int(image["width"]), int(image["height"]))
             assert image.get("loading") == "lazy" and image.get("decoding") == "async"
             assert int(image["width"]) > 0 and int(image["height"]) > 0
             assert image["alt"] in alts, f"code/{name}/{src}: alt {image['alt']!r} is not the cell's caption"
@@ -283,6 +370,21 @@ def test_unexecuted_pages_mark_where_outputs_would_be(site, executed):
             code = placeholder.find_previous("code").get_text()
             cell = next(c for c in code_cells if c.source.strip() == code.strip())
             assert cell.outputs, f"code/{name}/: a placeholder under a cell without output: {code[:60]!r}"
+
+
+def test_the_output_guess_tells_silent_cells_from_talking_ones():
+    """The placeholders' rule (hooks/notebooks.py cells_with_output) on cells the notebooks lack."""
+    sys.path.insert(0, str(ROOT / "hooks"))
+    try:
+        spec = importlib.util.spec_from_file_location("site_notebooks", ROOT / "hooks" / "notebooks.py")
+        hook = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(hook)
+    finally:
+        sys.path.remove(str(ROOT / "hooks"))
+    cells = ["import os\nx = 1", "def report(v):\n    print(v)", "for v in range(3):\n    report(v)",
+             "history = model.fit(x, y, verbose=0)", "history = model.fit(x, y, verbose=2)", "model",
+             "def quiet():\n    return 1", "quiet_value = quiet()"]
+    assert hook.cells_with_output(cells) == [False, False, True, False, True, True, False, False]
 
 
 def test_outputs_stay_out_of_the_search_index(site, executed_site):
@@ -343,7 +445,7 @@ def test_pages_offer_the_download_and_colab(site):
         assert "中国大陆" in text and "Colab" in text and "本站补充" in text
         assert "不受网络限制" not in text
         for item in (d for d in downloads if d.notebook == name):  # what the first run downloads
-            assert item.what in text and item.size in text, f"code/{name}/: the box does not name {item.what}"
+            assert item.name in text and item.size in text, f"code/{name}/: the box does not name {item.what}"
         if any(d.kind == "huggingface" and d.notebook == name for d in downloads):
             assert "HF_ENDPOINT" in text and "~/.cache/huggingface" in text
         description = soup.select_one('meta[name="description"]')["content"]

@@ -25,6 +25,12 @@ QUERIES = [
     ("文本生成", "qa/nlp/", "required"),
     ("疾病诊断", "qa/medical/", "required"),
     ("癌症筛查", "qa/medical/", "required"),
+    # The site's own multimodal example: its model, its terms.
+    ("Chinese-CLIP", "code/chinese-clip/", "multimodal example"),
+    ("CLIP", "code/chinese-clip/", "multimodal example"),
+    ("零样本", "code/chinese-clip/", "multimodal example"),
+    ("以文搜图", "code/chinese-clip/", "multimodal example"),
+    ("余弦相似度", "code/chinese-clip/", "multimodal example"),
     # Full English words a stemmer would shorten in the index but not in a prefix query.
     ("generation", "glossary/#text-generation", "stemmer"),
     ("recognition", "glossary/", "stemmer"),
@@ -91,6 +97,7 @@ QUERIES = [
     ("sparse_categorical_crossentropy", "code/mnist/", "code"),
     ("Conv2D", "code/mnist/", "code"),
     ("attention_mask", "code/gpt2/", "code"),
+    ("ChineseCLIPModel", "code/chinese-clip/", "code"),
     ("tf.keras.datasets.mnist.load_data", "code/mnist/", "code"),
 ]
 

@@ -3,9 +3,10 @@
 - on_config: every Chinese term name goes into jieba's dictionary, which Material's search
   plugin uses to cut Chinese text into index tokens, so "自注意力机制" stays one token. The nav
   entry of the glossary (glossary/index.md) becomes a section with one page per category.
-- on_files: the glossary is generated: an index page (glossary/index.md: every term name,
-  grouped by category, each a link to its entry) and one page per category
-  (glossary/<category>.md) with the entries. One page would be too heavy for a phone.
+- on_files: the glossary is generated: an index page (glossary/index.md: the categories, then
+  every term by its full name and aliases, each a link to its entry; what search indexes) and one
+  page per category (glossary/<category>.md) with the entries, out of the search index. One page
+  with every entry would be too heavy for a phone.
 - on_page_content: the first use of each term on a page links to its entry, with the
   definition as native tooltip; never in headings, code or links. On the category pages the
   definitions link the other terms they use.

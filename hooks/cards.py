@@ -502,15 +502,18 @@ def card_for(page: Page, site_name: str, mark: Mark) -> Card:
     title, label = _heading(page), ""
     section = page.parent
     if section is not None:
-        # The site's nav sections are question banks: their pages are numbered questions.
-        questions = [p for p in section.children if p.is_page and not p.is_index]
-        if page.is_index:
+        # A question bank's questions are its pages with a numbered heading ("4. ……"); other pages
+        # of a section (the glossary's categories, the site's own notebook) are labelled by the
+        # section alone.
+        questions = [p for p in section.children if p.is_page and not p.is_index and NUMBERED.match(_heading(p))]
+        label = "" if title.startswith(section.title) else section.title  # "术语表：模型与架构" says it
+        if page.is_index and questions:
             label = f"{section.title}·共 {len(questions)} 题"
-        else:
+        elif page in questions:
             number = questions.index(page) + 1
-            label = f"{section.title}·第 {number} 题"
             numbered = NUMBERED.match(title)
-            if numbered and int(numbered.group(1)) == number:  # the label says it already
+            label = f"{section.title}·第 {numbered.group(1)} 题"
+            if int(numbered.group(1)) == number:  # the label says it already
                 title = title[numbered.end():]
     return Card(content.page_id(page.file.src_uri), page.file.src_uri, title, label, site_name, mark)
 

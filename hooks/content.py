@@ -6,10 +6,12 @@ a message that names the file and the entry, which stops `mkdocs build`.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import yaml
 from mkdocs.exceptions import PluginError
@@ -18,7 +20,11 @@ from mkdocs.utils.meta import get_data
 
 GLOSSARY_FILE = "glossary.yml"  # inside docs_dir
 GLOSSARY_PAGE_ID = "glossary"  # the glossary page's own heading id, so no term or category may take it
-GENERATED_PAGES = ("glossary.md",)  # made by hooks, not read from docs/
+# The glossary is generated (hooks/glossary.py): an index page and one page per category.
+GLOSSARY_DIR = "glossary"
+GLOSSARY_INDEX = f"{GLOSSARY_DIR}/index.md"
+RESERVED_IDS = (GLOSSARY_PAGE_ID, "index")  # "index" would be the category page glossary/index.md
+FIRST_SOURCE_YEAR = 1800
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADING = re.compile(r"^#\s+(.+?)\s*(?:\{[^}]*\})?\s*$", re.MULTILINE)
 SENTENCE_END = re.compile(r"[。！？]")
@@ -59,6 +65,25 @@ class ArticlePage:
     related: tuple[str, ...]
 
 
+def is_generated(src_uri: str) -> bool:
+    """Pages made by hooks rather than read from docs/: the glossary's."""
+    return src_uri.startswith(f"{GLOSSARY_DIR}/")
+
+
+def category_uri(category_id: str) -> str:
+    """The glossary page of one category: glossary/<id>.md, URL glossary/<id>/."""
+    return f"{GLOSSARY_DIR}/{category_id}.md"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a term comes from: the paper that introduced it or its official documentation."""
+
+    title: str
+    year: int
+    url: str
+
+
 @dataclass(frozen=True)
 class Term:
     id: str
@@ -69,6 +94,12 @@ class Term:
     category: str
     definition: str
     questions: tuple[str, ...]
+    source: Source | None = None
+
+    @property
+    def uri(self) -> str:
+        """The glossary page that holds this term's entry (its anchor is the id)."""
+        return category_uri(self.category)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -88,6 +119,36 @@ class Term:
 class Glossary:
     categories: dict[str, str]  # id -> display name, in page order
     terms: tuple[Term, ...]
+
+    def used_in_definitions(self) -> dict[str, tuple[str, ...]]:
+        """Term id -> ids of the other terms whose definitions use it (as the term links read them)."""
+        pattern = term_pattern(self.terms)
+        by_name = terms_by_name(self.terms)
+        users: dict[str, list[str]] = {t.id: [] for t in self.terms}
+        for term in self.terms:
+            for match in pattern.finditer(term.definition):
+                used = by_name[match.group(0).casefold()]
+                if used.id != term.id and term.id not in users[used.id]:
+                    users[used.id].append(term.id)
+        return {term_id: tuple(ids) for term_id, ids in users.items()}
+
+
+def term_pattern(terms) -> re.Pattern:
+    """Every name of every term, longest first, so 卷积神经网络 wins over 神经网络; names with Latin
+    letters match only as whole words and in any case ("top-k" is Top-k)."""
+    names = sorted({n for t in terms for n in t.names}, key=len, reverse=True)
+    parts = []
+    for name in names:
+        escaped = re.escape(name)
+        if re.search(r"[A-Za-z0-9]", name):
+            escaped = rf"(?<![A-Za-z0-9_])(?i:{escaped})(?![A-Za-z0-9_])"
+        parts.append(escaped)
+    return re.compile("|".join(parts))
+
+
+def terms_by_name(terms) -> dict:
+    """casefold(name) -> term: what a match of term_pattern refers to."""
+    return {n.casefold(): t for t in terms for n in t.names}
 
 
 def _page_from_markdown(src_uri: str, text: str) -> tuple[str, dict]:
@@ -122,7 +183,7 @@ def article_pages(files: Files) -> dict[str, ArticlePage]:
     pages: dict[str, ArticlePage] = {}
     for file in files.documentation_pages():
         uri = file.src_uri
-        if uri in GENERATED_PAGES:
+        if is_generated(uri):
             continue
         reader = _page_from_notebook if uri.endswith(".ipynb") else _page_from_markdown
         title, meta = reader(uri, file.content_string)
@@ -153,6 +214,29 @@ _FIELDS: dict[str, type] = {
     "definition": str,
     "questions": list,
 }
+_OPTIONAL_FIELDS: dict[str, type] = {"source": dict}
+_SOURCE_FIELDS = ("title", "year", "url")
+
+
+def _source(value, fail) -> Source:
+    """A `source` mapping: a non-empty title, a plausible year and an https:// link."""
+    if not isinstance(value, dict):
+        raise fail("'source' must be a mapping with title, year and url")
+    missing = [f for f in _SOURCE_FIELDS if f not in value]
+    unknown = sorted(set(value) - set(_SOURCE_FIELDS))
+    if missing or unknown:
+        raise fail(f"'source' needs exactly title, year and url (missing: {', '.join(missing) or '-'}; "
+                   f"unknown: {', '.join(unknown) or '-'})")
+    title, year, url = value["title"], value["year"], value["url"]
+    if not isinstance(title, str) or not title.strip():
+        raise fail("'source' has an empty title")
+    this_year = datetime.date.today().year
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_SOURCE_YEAR <= year <= this_year:
+        raise fail(f"'source' year {year!r} is not a year between {FIRST_SOURCE_YEAR} and {this_year}")
+    parsed = urlparse(url) if isinstance(url, str) else None
+    if parsed is None or parsed.scheme != "https" or not parsed.netloc or re.search(r"\s", url):
+        raise fail(f"'source' url {url!r} is not an https:// link")
+    return Source(title.strip(), year, url)
 
 
 def load_glossary(path: Path, page_ids: set[str] | None, where: str) -> Glossary:
@@ -171,9 +255,9 @@ def load_glossary(path: Path, page_ids: set[str] | None, where: str) -> Glossary
     for number, entry in enumerate(data["categories"], 1):
         if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
             raise PluginError(f"{where}: category #{number} needs 'id' and 'name'")
-        if not TERM_ID.match(str(entry["id"])) or entry["id"] == GLOSSARY_PAGE_ID:
+        if not TERM_ID.match(str(entry["id"])) or entry["id"] in RESERVED_IDS:
             raise PluginError(f"{where}: category '{entry['id']}': id must be lowercase ASCII words "
-                              f"joined by '-', other than '{GLOSSARY_PAGE_ID}'")
+                              f"joined by '-', other than {' or '.join(repr(r) for r in RESERVED_IDS)}")
         categories[str(entry["id"])] = str(entry["name"])
 
     terms: list[Term] = []
@@ -195,7 +279,7 @@ def load_glossary(path: Path, page_ids: set[str] | None, where: str) -> Glossary
                 raise fail(f"field '{field}' must be a {kind.__name__}")
             if kind is str and not entry[field].strip():
                 raise fail(f"field '{field}' is empty")
-        unknown = set(entry) - set(_FIELDS)
+        unknown = set(entry) - set(_FIELDS) - set(_OPTIONAL_FIELDS)
         if unknown:
             raise fail(f"unknown field(s) {', '.join(sorted(unknown))}")
         if not TERM_ID.match(entry["id"]) or entry["id"] == GLOSSARY_PAGE_ID:
@@ -211,8 +295,6 @@ def load_glossary(path: Path, page_ids: set[str] | None, where: str) -> Glossary
             raise fail("id is also a category id (both are anchors on the glossary page)")
         if entry["category"] not in categories:
             raise fail(f"unknown category '{entry['category']}'")
-        if not entry["questions"]:
-            raise fail("'questions' lists no page")
         for page_id in entry["questions"]:
             if page_ids is not None and page_id not in page_ids:
                 raise fail(f"'questions' names '{page_id}', which is not a page id (see hooks/content.py page_id)")
@@ -228,13 +310,28 @@ def load_glossary(path: Path, page_ids: set[str] | None, where: str) -> Glossary
             entry["category"],
             " ".join(entry["definition"].split()),
             tuple(entry["questions"]),
+            _source(entry["source"], fail) if "source" in entry else None,
         )
+        # Names are compared ignoring case: two spellings that differ only in case are one name
+        # (search ignores case anyway), and two terms must never share one.
+        spelled: dict[str, str] = {}
         for name in term.names:
-            other = owner_of_name.setdefault(name, term.id)
+            key = name.casefold()
+            if key in spelled:
+                raise fail(f"names '{spelled[key]}' and '{name}' differ only in case; keep one")
+            spelled[key] = name
+            other = owner_of_name.setdefault(key, term.id)
             if other != term.id:
                 raise fail(f"name '{name}' is already used by term '{other}'")
         terms.append(term)
-    return Glossary(categories, tuple(terms))
+    glossary = Glossary(categories, tuple(terms))
+    # A term that no page uses must at least be used by another definition, where it is linked.
+    users = glossary.used_in_definitions()
+    for term in glossary.terms:
+        if not term.questions and not users[term.id]:
+            raise PluginError(f"{where}: term '{term.id}': 'questions' lists no page and no other "
+                              "term's definition uses it")
+    return glossary
 
 
 DOWNLOADS_FILE = "notebooks/downloads.txt"  # next to mkdocs.yml

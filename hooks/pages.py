@@ -30,8 +30,10 @@ def on_nav(nav, config, files, **kwargs):
 
 
 def _has_related_block(src_uri: str) -> bool:
-    """Article pages: the questions and the summary, not the home page, overviews or 关于."""
-    return src_uri not in NO_RELATED_BLOCK and not src_uri.endswith("index.md")
+    """Article pages: the questions and the summary, not the home page, overviews, 关于 or the
+    generated glossary pages."""
+    return (src_uri not in NO_RELATED_BLOCK and not src_uri.endswith("index.md")
+            and not content.is_generated(src_uri))
 
 
 def _link(from_uri: str, to_uri: str) -> str:
@@ -58,11 +60,10 @@ def _page_list(src_uri: str) -> str:
 def _related_section(page_id: str, src_uri: str) -> str:
     """A block marked as the site's addition: glossary terms for this page and related pages."""
     pages = _state["pages"]
-    glossary_uri = _link(src_uri, "glossary.md")
     terms = [t for t in _state["glossary"].terms if page_id in t.questions]
     # Full names (Chinese, English, abbreviations) so the page is found by any of them.
     term_links = "\n".join(
-        f"- [{t.zh}]({glossary_uri}#{t.id})" + (t.heading[len(t.zh):] if t.heading != t.zh else "")
+        f"- [{t.zh}]({_link(src_uri, t.uri)}#{t.id})" + (t.heading[len(t.zh):] if t.heading != t.zh else "")
         for t in terms
     )
     question_links = "\n".join(

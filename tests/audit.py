@@ -41,6 +41,7 @@ PAGES = {
     "home": "",
     "question": "qa/definition/",
     "glossary": "glossary/",
+    "glossary-category": "glossary/models/",  # the heaviest category page (test_audit checks that)
     "mnist": "code/mnist/",
     "gpt2": "code/gpt2/",
     "chinese-clip": "code/chinese-clip/",

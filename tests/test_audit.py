@@ -51,6 +51,17 @@ def test_lighthouse_budgets(form, name, request, reports):
     assert not result.problems(), f"/{path} ({form}) misses its budgets:\n" + "\n".join(result.problems())
 
 
+def test_the_audited_glossary_category_is_the_heaviest(site):
+    """Only one glossary category page is audited; it must be the one that transfers the most."""
+    import gzip
+
+    pages = sorted((site / "glossary").glob("*/index.html"))
+    assert len(pages) > 1
+    size = {p.parent.name: len(gzip.compress(p.read_bytes(), compresslevel=6)) for p in pages}
+    audited = audit.PAGES["glossary-category"].strip("/").split("/")[-1]
+    assert size[audited] == max(size.values()), f"audit glossary/{max(size, key=size.get)}/ instead: {size}"
+
+
 def test_search_dialog_has_accessible_name(site):
     """The cheap check behind the aria-dialog-name audit, for every page."""
     from bs4 import BeautifulSoup
@@ -82,7 +93,7 @@ AXE_RUN = """async () => {
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_passes_axe_in_both_color_schemes(scheme, site, base_url, browser):
-    """Lighthouse audits five pages in the light scheme; axe (the engine behind its accessibility
+    """Lighthouse audits the pages in audit.PAGES in the light scheme; axe (the engine behind its accessibility
     score) checks every page against WCAG 2.1 A/AA, in the light and in the dark scheme."""
     if not AXE.is_file():
         missing(f"axe-core not installed at {AXE} (npm ci in tests/)")

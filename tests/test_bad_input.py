@@ -62,6 +62,47 @@ def reserved_id(data):
     term(data, "recall")["id"] = "glossary"
 
 
+def source_not_a_mapping(data):
+    term(data, "transformer")["source"] = "https://arxiv.org/abs/1706.03762"
+
+
+def source_over_http(data):
+    term(data, "transformer")["source"]["url"] = "http://arxiv.org/abs/1706.03762"
+
+
+def source_without_url(data):
+    del term(data, "transformer")["source"]["url"]
+
+
+def source_year_implausible(data):
+    term(data, "transformer")["source"]["year"] = 17
+
+
+def source_year_not_a_number(data):
+    term(data, "transformer")["source"]["year"] = "2017"
+
+
+def source_title_empty(data):
+    term(data, "transformer")["source"]["title"] = " "
+
+
+def unused_term(data):
+    term(data, "ser")["questions"] = []  # no page, and no other definition says 语音情感识别
+
+
+def names_differ_in_case(data):
+    term(data, "cnn")["aliases"].append("cnn")
+
+
+def name_shared_up_to_case(data):
+    term(data, "rnn")["aliases"].append("cnn")
+
+
+def category_named_index(data):
+    data["categories"].append({"id": "index", "name": "索引"})
+    term(data, "ser")["category"] = "index"
+
+
 def rewrite(relpath: str, old: str, new: str):
     def plant(project: Path):
         path = project / relpath
@@ -82,6 +123,32 @@ CASES = {
     "empty alias": (edit_glossary(empty_alias), r"docs/glossary\.yml: term 'cnn': 'aliases' has ''"),
     "id of the page itself": (edit_glossary(reserved_id), r"docs/glossary\.yml: term 'glossary': id must be .* other than 'glossary'"),
     "YAML syntax": (rewrite("docs/glossary.yml", "terms:", "terms: ["), r"docs/glossary\.yml: cannot read"),
+    "source not a mapping": (edit_glossary(source_not_a_mapping),
+                             r"docs/glossary\.yml: term 'transformer': 'source' must be a mapping"),
+    "source not https": (edit_glossary(source_over_http),
+                         r"docs/glossary\.yml: term 'transformer': 'source' url 'http://arxiv\.org/abs/1706\.03762' "
+                         r"is not an https:// link"),
+    "source without url": (edit_glossary(source_without_url),
+                           r"docs/glossary\.yml: term 'transformer': 'source' needs exactly title, year and url "
+                           r"\(missing: url;"),
+    "source year implausible": (edit_glossary(source_year_implausible),
+                                r"docs/glossary\.yml: term 'transformer': 'source' year 17 is not a year"),
+    "source year a string": (edit_glossary(source_year_not_a_number),
+                             r"docs/glossary\.yml: term 'transformer': 'source' year '2017' is not a year"),
+    "source title empty": (edit_glossary(source_title_empty),
+                           r"docs/glossary\.yml: term 'transformer': 'source' has an empty title"),
+    "term used nowhere": (edit_glossary(unused_term),
+                          r"docs/glossary\.yml: term 'ser': 'questions' lists no page and no other term's definition"),
+    "names differ only in case": (edit_glossary(names_differ_in_case),
+                                  r"docs/glossary\.yml: term 'cnn': names 'CNN' and 'cnn' differ only in case"),
+    "name shared up to case": (edit_glossary(name_shared_up_to_case),
+                               r"docs/glossary\.yml: term 'rnn': name 'cnn' is already used by term 'cnn'"),
+    "category id of a glossary file": (edit_glossary(category_named_index),
+                                       r"docs/glossary\.yml: category 'index': id must be .* other than 'glossary' or 'index'"),
+    "nav without the glossary": (
+        rewrite("mkdocs.yml", "术语表: glossary/index.md", "术语表: glossary.md"),
+        r"mkdocs\.yml: nav must list 'glossary/index\.md' once",
+    ),
     "page without description": (
         rewrite("docs/qa/nlp.md", "description:", "summary:"),
         r"qa/nlp\.md: missing 'description'",

@@ -126,8 +126,8 @@ def test_code_pages_have_titles_that_cannot_be_confused(site):
         assert any(t.startswith(f"编程题 {number}：") for t in nav), nav
     footer = soup(site / "qa" / "medical" / "index.html").select_one("a.md-footer__link--next")
     assert "。" not in footer.get_text()
-    for doc in (soup(site / "code" / "index.html"), soup(site / "glossary" / "index.html")):
-        text = article(doc).get_text()
+    glossary = " ".join(article(soup(path)).get_text() for path in sorted((site / "glossary").glob("*/index.html")))
+    for text in (article(soup(site / "code" / "index.html")).get_text(), glossary):  # lists of pages
         assert "编程题 1：" in text and "1. 实现" not in text
 
 

@@ -96,7 +96,7 @@ def test_question_has_its_own_page_at_an_ascii_url(site, question_id):
     addition = doc.select_one("article .site-addition")
     assert addition is not None, "related terms and questions must be marked as the site's addition"
     assert "本站补充" in addition.get_text()
-    assert addition.select('a[href*="glossary/#"]'), "no related terms"
+    assert addition.select('a[href*="glossary/"][href*="/#"]'), "no related terms"
     assert addition.select('a[href^="../"]:not([href*="glossary"])'), "no related questions"
 
 
@@ -110,14 +110,74 @@ def glossary_data() -> dict:
     return yaml.safe_load((ROOT / "docs" / "glossary.yml").read_text(encoding="utf-8"))
 
 
+def entry_url(term: dict) -> str:
+    """Site-relative URL of a term's entry: its category's page, anchored at the term id."""
+    return f"glossary/{term['category']}/#{term['id']}"
+
+
 def test_glossary_has_every_term_under_its_own_id(site):
+    """Each term's entry is a heading with the term's id on its category's page; the index page
+    names every term in a heading with the same id (what search finds, and where links shared
+    before the split, /glossary/#<id>, land), a link to the entry."""
     terms = glossary_data()["terms"]
-    assert len(terms) >= 40
-    doc = soup(site / "glossary" / "index.html")
+    assert len(terms) >= 110
+    index = soup(site / "glossary" / "index.html")
+    pages: dict[str, BeautifulSoup] = {}
     for term in terms:
+        doc = pages.setdefault(term["category"], soup(site / "glossary" / term["category"] / "index.html"))
         heading = doc.find(id=term["id"])
-        assert heading is not None and heading.name == "h3", term["id"]
+        assert heading is not None and heading.name == "h2", term["id"]
         assert term["zh"] in heading.get_text()
+        listed = index.find(id=term["id"])
+        assert listed is not None and listed.name == "h3", term["id"]
+        assert listed.find_parent(class_="glossary-terms") is not None, term["id"]
+        link = listed.find("a", class_=lambda c: c != "headerlink")
+        assert urljoin("/glossary/", link["href"]) == "/" + entry_url(term), term["id"]
+        assert term["zh"] in link.get_text() and term["en"] in link.get_text(), term["id"]
+
+
+def entry_of(doc: BeautifulSoup, term_id: str) -> list:
+    """The elements of one entry: from its heading up to the next heading."""
+    heading = doc.find(id=term_id)
+    parts = []
+    for element in heading.find_next_siblings():
+        if element.name in ("h1", "h2"):
+            break
+        parts.append(element)
+    return parts
+
+
+def test_sources_are_shown_with_their_entries(site):
+    """A term with a source shows it in its entry: the title as a link, then the year."""
+    terms = [t for t in glossary_data()["terms"] if "source" in t]
+    assert len(terms) >= 25
+    for term in terms:
+        source = term["source"]
+        entry = entry_of(soup(site / "glossary" / term["category"] / "index.html"), term["id"])
+        shown = [p for p in entry if p.get_text().startswith("来源：")]
+        assert len(shown) == 1, f"{term['id']}: no 来源 line"
+        link = shown[0].find("a", href=source["url"])
+        assert link is not None and link.get_text() == source["title"], term["id"]
+        assert shown[0].get_text().endswith(f"（{source['year']}）"), term["id"]
+
+
+def test_definitions_link_the_other_terms_they_use(site):
+    """On the category pages a definition links the first use (on that page) of another term, so a
+    term that no page uses is reached from the definitions that use it; no entry links itself."""
+    data = glossary_data()
+    terms = {t["id"]: t for t in data["terms"]}
+    targets = set()
+    for category in {t["category"] for t in terms.values()}:
+        body = article(soup(site / "glossary" / category / "index.html"))
+        for link in body.select("a.glossary-term"):
+            target = urljoin(f"/glossary/{category}/", link["href"]).lstrip("/")
+            own = link.find_previous("h2")
+            assert own is not None and target != entry_url(terms[own["id"]]), f"{own['id']} links itself"
+            targets.add(target)
+    without_pages = [t for t in terms.values() if not t["questions"]]
+    assert without_pages, "the data has no term that only definitions use: this test checks nothing"
+    for term in without_pages:
+        assert entry_url(term) in targets, f"{term['id']}: no page uses it and no definition links it"
 
 
 def page_path(site: Path, page_id: str) -> Path:
@@ -135,8 +195,10 @@ def term_names(term: dict) -> list[str]:
 
 
 def names_pattern(term: dict, flags: int = 0) -> re.Pattern:
+    """As the term links read names: Latin ones as whole words and in any case."""
     names = term_names(term)
-    parts = [rf"(?<![A-Za-z0-9_]){re.escape(n)}(?![A-Za-z0-9_])" if n.isascii() else re.escape(n) for n in names]
+    parts = [rf"(?<![A-Za-z0-9_])(?i:{re.escape(n)})(?![A-Za-z0-9_])" if re.search("[A-Za-z0-9]", n)
+             else re.escape(n) for n in names]
     return re.compile("|".join(parts), flags)
 
 
@@ -161,7 +223,7 @@ def test_each_term_is_linked_where_first_used(site):
             # Only prose gets links: not code, headings or text that is already a link.
             for skipped in body.select("pre, code, h1, h2, h3, h4, h5, h6, a:not(.glossary-term)"):
                 skipped.decompose()
-            links = body.select(f'a.glossary-term[href$="glossary/#{term["id"]}"]')
+            links = body.select(f'a.glossary-term[href$="{entry_url(term)}"]')
             if len(links) > 1:
                 problems.append(f"{term['id']}: linked {len(links)} times on {page_id}")
             elif links:
@@ -169,7 +231,7 @@ def test_each_term_is_linked_where_first_used(site):
             else:
                 text = body.get_text()
                 for name in longer:
-                    text = text.replace(name, "")
+                    text = re.sub(re.escape(name), "", text, flags=re.I)
                 if pattern.search(text):
                     problems.append(f"{term['id']}: used in prose but not linked on {page_id}")
     assert not problems, "\n".join(problems)
@@ -335,3 +397,78 @@ def test_comfortable_on_a_375px_phone(browser, base_url, site, scheme):
         problems += phone_problems(page, url)
     context.close()
     assert not problems, "\n".join(problems)
+
+
+PHONE = {"viewport": {"width": 390, "height": 664}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+# Where a reader's finger goes: the centre of the element, if the element is on screen below the
+# sticky header (so no scrolling is needed and nothing covers it); null otherwise.
+ON_SCREEN = """selector => {
+    const element = document.querySelector(selector);
+    if (!element) return null;
+    const box = element.getBoundingClientRect();
+    const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
+    if (box.top < header || box.bottom > window.innerHeight || box.width === 0) return null;
+    return [box.left + box.width / 2, box.top + box.height / 2];
+}"""
+
+
+def tap(page, selector: str) -> bool:
+    """Tap the element where it is on screen; False if it is not on screen."""
+    point = page.evaluate(ON_SCREEN, selector)
+    if point is None:
+        return False
+    page.touchscreen.tap(*point)
+    return True
+
+
+def test_any_term_is_two_taps_from_the_glossary_top_on_a_phone(browser, base_url):
+    """390 px wide, 664 px tall (an iPhone's visible area with Safari's bars): from the top of
+    /glossary/, tap 1 is the term's category (on screen without scrolling), tap 2 the term's name at
+    the top of the category page; then the term's heading is on screen. Taps go to screen
+    coordinates, so an element hidden under the header or off screen cannot be tapped."""
+    terms = glossary_data()["terms"]
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    problems = []
+    try:
+        for category in dict.fromkeys(t["category"] for t in terms):
+            page.goto(base_url + "glossary/", wait_until="domcontentloaded")
+            if not tap(page, f'.glossary-categories a[href="{category}/"]'):
+                problems.append(f"{category}: not on the first screen of /glossary/")
+                continue
+            page.wait_for_url(f"**/glossary/{category}/", wait_until="domcontentloaded")
+            for term in (t for t in terms if t["category"] == category):
+                page.evaluate("window.scrollTo(0, 0)")  # back to the top of the category page
+                if not tap(page, f'.glossary-index a[href="#{term["id"]}"]'):
+                    problems.append(f"{term['id']}: not on the first screen of /glossary/{category}/")
+                    continue
+                page.wait_for_url(f"**/glossary/{category}/#{term['id']}")
+                if page.evaluate(ON_SCREEN, f'h2[id="{term["id"]}"]') is None:
+                    problems.append(f"{term['id']}: heading not on screen after the second tap")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_links_to_the_one_page_glossary_open_the_entry(browser, base_url):
+    """Links shared before the glossary was split (/glossary/#<term>) open the term's entry: the
+    first term of each category here; that the index holds every term's id and links it to the
+    entry is checked for all terms in test_glossary_has_every_term_under_its_own_id."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    terms = list({t["category"]: t for t in reversed(glossary_data()["terms"])}.values())
+    page = browser.new_page()
+    wrong = []
+    try:
+        for term in terms:
+            page.goto(base_url + f"glossary/#{term['id']}", wait_until="commit")
+            try:
+                page.wait_for_url(f"**/{entry_url(term)}", wait_until="domcontentloaded", timeout=5000)
+            except PlaywrightTimeout:
+                wrong.append(f"{term['id']}: stayed at {page.url}")
+        page.goto(base_url + "glossary/#models", wait_until="domcontentloaded")  # a category anchor stays
+        if page.url != base_url + "glossary/#models":
+            wrong.append(f"#models: {page.url}")
+    finally:
+        page.close()
+    assert not wrong, "\n".join(wrong)

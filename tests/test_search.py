@@ -9,11 +9,12 @@ when the glossary is among them and the entry is one of its visible sections.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, copy_project, mkdocs_build
 
 # (query, expected, why it is here)
 QUERIES = [
@@ -358,3 +359,35 @@ def test_no_result_shows_a_title_twice(phone_results):
     bad = [f"{query!r}: {group['titles']}" for query, groups in phone_results.items()
            for group in groups if len(set(group["titles"])) < len(group["titles"])]
     assert not bad, "a result repeats a title:\n" + "\n".join(bad)
+
+
+# ---- the worker patch stops the build when Material's worker changes --------------------------------
+
+
+def _material_worker() -> Path:
+    import material
+
+    workers = sorted((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
+    assert len(workers) == 1, workers
+    return workers[0]
+
+
+@pytest.mark.parametrize("old,new,message", [
+    # Material fixed its segmentation loop (or rewrote it): the off-by-one fix must be revisited.
+    ("o<t.length;o++)t.slice(s,o)in e", "o<=t.length;o++)t.slice(s,o)in e",
+     r"no longer contains Material's segmentation loop"),
+    # Material changed the call hooks/search_worker.js relies on.
+    ("n=this.index.search(e)", "n=this.index.query(e)", r"has changed \(the search runs lunr's Index#search"),
+])
+def test_build_stops_when_materials_worker_changes(tmp_path, old, new, message):
+    """A changed worker, planted where the theme's own would be (custom_dir overrides theme files)."""
+    worker = _material_worker()
+    project = copy_project(tmp_path / "project")
+    planted = project / "hooks/overrides/assets/javascripts/workers" / worker.name
+    planted.parent.mkdir(parents=True)
+    code = worker.read_text(encoding="utf-8")
+    assert code.count(old) == 1, f"fixture out of date: {old!r}"
+    planted.write_text(code.replace(old, new), encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0, "the build passed with a changed worker"
+    assert re.search(message, result.log), result.log[-2000:]

@@ -5,8 +5,10 @@
   // An exact match of a query word counts this much more than a longer word it is a prefix of.
   const EXACT_BOOST = 2
   const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g
-  // The same runs hooks/search.py joins in the index: "GPT-4" -> gpt4.
-  const HYPHENATED = /(?<![A-Za-z0-9_])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![A-Za-z0-9_])/g
+  // The runs hooks/search.py joins in the index ("GPT-4" -> gpt4): Latin letters and digits joined
+  // by hyphens, with no letter, digit or "_" around them. (No lookbehind: older Safari lacks it,
+  // and a syntax error would stop the whole worker.)
+  const HYPHENATED = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+$/
   const LATIN_WORD = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/
 
   let joined = [] // clauses added to the query being searched: [term, required]
@@ -25,8 +27,9 @@
   // the form in which a glossary entry's own names are indexed.
   function joinedWords(query) {
     const words = []
-    for (const run of query.match(HYPHENATED) || [])
-      words.push([run.replace(/-/g, "").toLowerCase(), true])
+    for (const run of query.split(/[^A-Za-z0-9_-]+/))
+      if (HYPHENATED.test(run))
+        words.push([run.replace(/-/g, "").toLowerCase(), true])
     const parts = query.trim().split(/\s+/)
     if (parts.length > 1 && parts.every(part => LATIN_WORD.test(part)))
       words.push([parts.join("").replace(/-/g, "").toLowerCase(), false])

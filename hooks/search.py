@@ -235,7 +235,9 @@ def _patch_worker(config):
     workers = sorted(Path(config["site_dir"], WORKERS).glob("search.*.min.js"))
     if not workers:
         raise PluginError(f"hooks/search.py: no search worker in {WORKERS}/")
-    additions = WORKER_ADDITIONS.read_text(encoding="utf-8")
+    # Without its comment lines and indentation: the worker is downloaded on every page.
+    additions = "\n".join(line.strip() for line in WORKER_ADDITIONS.read_text(encoding="utf-8").splitlines()
+                          if line.strip() and not line.strip().startswith("//"))
     for path in workers:
         code = path.read_text(encoding="utf-8")
         if code.startswith(ADDITIONS_MARK):  # a dirty rebuild under `mkdocs serve` keeps the patched file

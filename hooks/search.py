@@ -1,50 +1,256 @@
-"""MkDocs hook: two post-build fixes to Material's search for a Chinese site.
+"""MkDocs hook: Material's search, made to find the terms of a Chinese glossary site.
 
-1. An off-by-one in Material's Chinese query segmentation.
+Material's search plugin writes search/search_index.json: one document per section (title, text),
+Chinese cut into words by jieba (hooks/glossary.py puts every glossary name into jieba's
+dictionary) and the words separated by zero-width spaces. Its worker (lunr) splits that text on
+`separator` (mkdocs.yml) into lowercase tokens and matches each query word as a prefix. After the
+build, this hook rewrites the index and patches the worker:
 
-Material's search worker cuts a Chinese query into words that exist in the index, but its
-inner loop (`for (j = i + 1; j < query.length; j++)`) never tries a word that ends at the
-query's last character. So "数据隐私" is searched as "数据*" alone and "多模态大模型" as
-"多模态* 大*": the last word is dropped or shortened to one character, and pages that merely
-contain 数据 outrank the page about 数据隐私. Letting the loop reach the end (`<=`) is the
-whole fix. Material for MkDocs is in maintenance mode, so the fix is applied here, to the
-built worker; if Material's code changes, the build stops and says so.
+The index (on_post_build)
+- Hidden fields, declared with their boosts in mkdocs.yml, that Material indexes but never shows:
+  `title_keys` and `text_keys` hold extra tokens for what is in the title and the text:
+  * the later words of a compound glossary name. "多模态数据融合" is one token, so a prefix query
+    "数据融合*" or "融合*" missed it; its suffixes at word starts ("数据融合", "融合") are added, and
+    the query, a prefix, then matches them. The whole name stays one token and ranks first.
+  * a hyphenated Latin run joined ("GPT-4" -> "gpt4"): the separator splits it into "gpt" + "4",
+    and "4" alone matches every "4. …" question title. The worker (below) requires the joined form.
+  * in a glossary entry, its own names as single tokens ("Speech synthesis" -> "speechsynthesis"),
+    so the entry named exactly what the reader typed outranks entries and pages that merely
+    contain one of its words;
+  * in a glossary entry, the distinctive words of its definition that occur nowhere else on the
+    site (the definitions themselves are not indexed: the index is downloaded with every page).
+- A page whose first heading repeats the page title (the notebooks: mkdocs-jupyter nests the
+  title in a cell, so Material's parser makes it a section of its own) is one document, so its
+  result does not print the title twice.
+- Zero-width spaces that separate nothing (next to punctuation, a space or a tag) are dropped, and
+  the JSON is written as UTF-8 instead of \\u escapes: less to download on every page.
 
-2. The search index is rewritten as UTF-8 instead of \\u escapes: the same JSON, about
-2.4 KB less to download (gzipped) on every page, since Material fetches it on page load.
+The worker (search.*.min.js)
+- An off-by-one in Material's Chinese query segmentation: its inner loop
+  (`for (j = i + 1; j < query.length; j++)`) never tries a word that ends at the query's last
+  character, so "数据隐私" was searched as "数据*" alone. Letting the loop reach the end (`<=`) is
+  the fix.
+- hooks/search_worker.js runs before Material's code: it adds an exact clause for every prefix
+  clause (so "Transformer" ranks the term above "Transformers"), requires the joined form of a
+  hyphenated word and prefers the joined form of a query of several Latin words, and strips the
+  zero-width spaces from result titles and snippets (a line could start with "，" and copying a
+  snippet copied them).
+Material for MkDocs is in maintenance mode, so the fixes live here; if Material's worker changes,
+the build stops and says so.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import jieba
+import jieba.analyse
+import jieba.posseg
 from mkdocs.exceptions import PluginError
+
+import content
 
 WORKERS = "assets/javascripts/workers"
 INDEX = "search/search_index.json"
+WORKER_ADDITIONS = Path(__file__).with_name("search_worker.js")
 BUGGY = "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"
 FIXED = "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"
+# What hooks/search_worker.js relies on in Material's worker; each must occur exactly once.
+WORKER_CONTRACT = {
+    "the query message (type 2) carries the query; the result message is type 3":
+        "case 2:let e=t.data;try{return{type:3,data:de.search(e)}",
+    "the search runs lunr's Index#search on the transformed query": "n=this.index.search(e)",
+    "lunr is exposed as self.lunr before any message": "self.lunr=Y.default;",
+    "Material handles messages with one listener": 'addEventListener("message",',
+}
+ADDITIONS_MARK = "/* hooks/search_worker.js */"
+
+GLOSSARY_URL = "glossary/"
+TITLE_KEYS = "title_keys"
+TEXT_KEYS = "text_keys"
+ZWSP = "\u200b"
+TAG = re.compile(r"<[^>]*>")
+HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+HYPHENATED = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![A-Za-z0-9_])")
+# A Latin word of a definition: a letter (accented ones too), then letters and digits.
+LATIN_WORD = re.compile(r"^[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f]*$")
+# jieba's part-of-speech tags of content words: nouns, verbs, adjectives, idioms, abbreviations.
+CONTENT_TAGS = "nvalijz"
+# How many Chinese words of each definition are indexed (every Latin word is): each costs every
+# page about 5 bytes of download; all of them would cost 3.5 KB.
+DEFINITION_HAN_WORDS = 2
 
 
 def on_post_build(config, **kwargs):
-    _fix_worker(config)
-    index = Path(config["site_dir"], INDEX)
-    data = json.loads(index.read_text(encoding="utf-8"))
-    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    _patch_worker(config)
+    path = Path(config["site_dir"], INDEX)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    separator = re.compile(data["config"]["separator"])
+    glossary = content.load_glossary(Path(config["docs_dir"]) / content.GLOSSARY_FILE, None,
+                                     f"docs/{content.GLOSSARY_FILE}")
+    data["docs"] = _merge_repeated_titles(data["docs"])
+    _add_keys(data["docs"], glossary, separator)
+    for doc in data["docs"]:
+        for field in ("title", "text"):
+            doc[field] = _trim_zero_width(doc[field], separator)
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _fix_worker(config):
+# ---- the index -----------------------------------------------------------------------------------
+
+
+def _words(text: str, separator: re.Pattern) -> list[str]:
+    """The tokens Material's worker makes of an indexed string: tags dropped, split, lowercased."""
+    return [w.lower() for w in separator.split(TAG.sub(" ", text)) if w]
+
+
+def _merge_repeated_titles(docs: list[dict]) -> list[dict]:
+    """A section whose title is its page's title joins the page's own document."""
+    pages = {doc["location"]: doc for doc in docs if "#" not in doc["location"]}
+    out = []
+    for doc in docs:
+        page = pages.get(doc["location"].split("#", 1)[0])
+        if page is not None and page is not doc and doc["title"] == page["title"]:
+            page["text"] = " ".join(t for t in (doc["text"], page["text"]) if t)
+            continue
+        out.append(doc)
+    return out
+
+
+def _suffixes(word: str) -> list[str]:
+    """The tails of a compound term at its inner word starts, at least two characters long:
+    多模态数据融合 -> 数据融合, 融合. The word starts are where jieba cuts the term once it may not
+    keep it whole (parts of four characters or more are cut again: 自注意力机制 -> 自 | 注意力 | 机制),
+    and where a three-character word of jieba's dictionary starts (超分辨率 -> 分辨率)."""
+    starts = {i for i in _word_starts(word) if i < len(word) - 1}
+    starts |= {i for i in range(1, len(word) - 2) if jieba.dt.FREQ.get(word[i:i + 3])}
+    return [word[i:] for i in sorted(starts)]
+
+
+def _word_starts(word: str) -> set[int]:
+    """Where jieba's best cut of `word` starts a word, the cut as one word not allowed."""
+    dag = jieba.dt.get_DAG(word)
+    dag[0] = [end for end in dag[0] if end != len(word) - 1] or [0]
+    route: dict = {}
+    jieba.dt.calc(word, dag, route)
+    starts, i = set(), 0
+    while i < len(word):
+        end = route[i][1] + 1
+        if i:
+            starts.add(i)
+        if end - i >= 4:
+            starts |= {i + j for j in _word_starts(word[i:end])}
+        i = end
+    return starts
+
+
+def _joined(name: str, separator: re.Pattern) -> str:
+    """A name as one token: lowercase, separators removed ("Speech synthesis" -> speechsynthesis)."""
+    return separator.sub("", name).lower()
+
+
+def _add_keys(docs: list[dict], glossary: content.Glossary, separator: re.Pattern) -> None:
+    """Fill the hidden fields; a token already in the document's title (or, for text_keys, in its
+    text or title_keys) is not repeated, except a glossary entry's own names."""
+    compounds = {name: _suffixes(name) for term in glossary.terms for name in term.names
+                 if HAN_WORD.match(name) and len(name) >= 3}
+    entries = {f"{GLOSSARY_URL}#{term.id}": term for term in glossary.terms}
+    missing = set(entries) - {doc["location"] for doc in docs}
+    if missing:
+        raise PluginError(f"hooks/search.py: glossary entries missing from the search index: "
+                          f"{', '.join(sorted(missing))}")
+
+    def keys(text: str) -> list[str]:
+        found = [s for w in _words(text, separator) for s in compounds.get(w, ())]
+        return found + [_joined(run, separator) for run in HYPHENATED.findall(TAG.sub(" ", text))]
+
+    added: dict[str, tuple[list[str], list[str]]] = {}
+    for doc in docs:
+        term = entries.get(doc["location"])
+        names = [_joined(name, separator) for name in term.names] if term else []
+        names += [s for name in names for s in compounds.get(name, ())]
+        title = [w for w in keys(doc["title"]) if w not in _words(doc["title"], separator)]
+        added[doc["location"]] = (list(dict.fromkeys(names + title)), keys(doc["text"]))
+
+    # Definition words that no page, heading or key has: the only way to find them.
+    everywhere = {w for doc in docs for field in ("title", "text") for w in _words(doc[field], separator)}
+    everywhere |= {w for title, text in added.values() for w in title + text}
+    for location, term in entries.items():
+        if location in added:
+            added[location][1].extend(_definition_words(term.definition, separator, everywhere))
+
+    for doc in docs:
+        title, text = added[doc["location"]]
+        seen = set(title) | set(_words(doc["title"], separator)) | set(_words(doc["text"], separator))
+        text = [w for w in dict.fromkeys(text) if w not in seen]
+        if title:
+            doc[TITLE_KEYS] = " ".join(title)
+        if text:
+            doc[TEXT_KEYS] = " ".join(text)
+
+
+def _definition_words(definition: str, separator: re.Pattern, known: set[str]) -> list[str]:
+    """The words of a definition that go into the index, of those not `known` elsewhere: every
+    Latin word (the names of models, libraries, people: Whisper, BERT, LeCun) and its most
+    distinctive Chinese content words (nouns, verbs, adjectives, idioms, abbreviations) by the
+    inverse document frequency jieba ships for keyword extraction. Numbers and single characters
+    are left out."""
+    words = []
+    for piece in separator.split(definition):
+        for word, tag in jieba.posseg.cut(piece, HMM=False) if HAN_RUN.search(piece) else [(piece, "eng")]:
+            if LATIN_WORD.match(word):
+                words.append((word.lower(), "eng"))
+            elif HAN_WORD.match(word):
+                words.append((word, tag))
+    words = [(w, tag) for w, tag in dict.fromkeys(words) if w not in known and len(w) > 1]
+    latin = [w for w, tag in words if tag == "eng"]
+    idf = jieba.analyse.default_tfidf
+    han = sorted({w for w, tag in words if tag[0] in CONTENT_TAGS},
+                 key=lambda w: (-idf.idf_freq.get(w, idf.median_idf), w))
+    return latin + han[:DEFINITION_HAN_WORDS]
+
+
+def _trim_zero_width(text: str, separator: re.Pattern) -> str:
+    """Drop the zero-width spaces that separate nothing: next to another separator or a tag, or at
+    an end. The worker then cuts the text into the same tokens."""
+    out = []
+    for i, char in enumerate(text):
+        if char == ZWSP:
+            before = out[-1] if out else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if not before or not after or before == ">" or after == "<" \
+                    or separator.fullmatch(before) or separator.fullmatch(after):
+                continue
+        out.append(char)
+    return "".join(out)
+
+
+# ---- the worker ----------------------------------------------------------------------------------
+
+
+def _patch_worker(config):
     workers = sorted(Path(config["site_dir"], WORKERS).glob("search.*.min.js"))
     if not workers:
         raise PluginError(f"hooks/search.py: no search worker in {WORKERS}/")
+    # Without its comment lines and indentation: the worker is downloaded on every page.
+    additions = "\n".join(line.strip() for line in WORKER_ADDITIONS.read_text(encoding="utf-8").splitlines()
+                          if line.strip() and not line.strip().startswith("//"))
     for path in workers:
         code = path.read_text(encoding="utf-8")
-        if FIXED in code:  # a dirty rebuild under `mkdocs serve` keeps the patched file
+        if code.startswith(ADDITIONS_MARK):  # a dirty rebuild under `mkdocs serve` keeps the patched file
             continue
         if code.count(BUGGY) != 1:
             raise PluginError(
                 f"hooks/search.py: {path.name} no longer contains Material's segmentation loop; "
                 "check whether the bug is fixed upstream and update or remove this fix"
             )
-        path.write_text(code.replace(BUGGY, FIXED), encoding="utf-8")
+        for what, snippet in WORKER_CONTRACT.items():
+            if code.count(snippet) != 1:
+                raise PluginError(
+                    f"hooks/search.py: {path.name} has changed ({what}: no single {snippet!r}); "
+                    "check hooks/search_worker.js against the new worker and update WORKER_CONTRACT"
+                )
+        path.write_text(f"{ADDITIONS_MARK}\n{additions}\n{code.replace(BUGGY, FIXED)}", encoding="utf-8")

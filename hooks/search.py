@@ -35,8 +35,14 @@ The worker (search.*.min.js)
   hyphenated word and prefers the joined form of a query of several Latin words, and strips the
   zero-width spaces from result titles and snippets (a line could start with "，" and copying a
   snippet copied them).
-Material for MkDocs is in maintenance mode, so the fixes live here; if Material's worker changes,
-the build stops and says so.
+
+The main script (bundle.*.min.js)
+- The search index is fetched when the reader first opens search (or lands from a search result,
+  whose ?h= highlights the words), not on every page load: Material fetched it at once, about
+  24 KB gzipped, a quarter of what a page transfers, for the few visits that search. The first
+  search then waits for the download (about 0.1 s on a good connection).
+Material for MkDocs is in maintenance mode, so the fixes live here; if Material's worker or main
+script changes, the build stops and says so.
 """
 
 from __future__ import annotations
@@ -66,6 +72,25 @@ WORKER_CONTRACT = {
     "Material handles messages with one listener": 'addEventListener("message",',
 }
 ADDITIONS_MARK = "/* hooks/search_worker.js */"
+BUNDLES = "assets/javascripts"
+# Material's index$ (minified): fetch the index now. The lazy one waits for the first of: the
+# search toggle turning on (the reader opens or focuses search; Je = the toggle's state, Re = first
+# truthy value) or a ?h= in the address (the highlight needs the index's separator); b = switchMap
+# to the same fetch, Z(1) = shareReplay, so the search box and the highlight share one download.
+EAGER_INDEX = 'zi=document.forms.namedItem("search")?ks():tt'
+LAZY_INDEX = ('zi=document.forms.namedItem("search")?L(Je("search"),$(new URLSearchParams(location.search)'
+              '.has("h"))).pipe(Re(o=>o),b(()=>ks()),Z(1)):tt')
+# The minified names LAZY_INDEX uses, as Material's script defines them.
+BUNDLE_CONTRACT = {
+    "index$ is fetched by ks() at start-up": EAGER_INDEX,
+    "Je(name) is a toggle's state": 'function Je(e){let t=yr[e];return h(t,"change").pipe(m(()=>t.checked),Q(t.checked))}',
+    "the toggles are known before index$": 'yr={drawer:j("[data-md-toggle=drawer]"),search:j("[data-md-toggle=search]")}',
+    "Re is first(predicate)": "function Re(e,t){var r=arguments.length>=2;return function(o){return o.pipe(e?g(",
+    "L is merge": "function L(){for(var e=[],t=0;t<arguments.length;t++)e[t]=arguments[t];var r=Fe(",
+    "$ is of": "function $(){for(var e=[],t=0;t<arguments.length;t++)e[t]=arguments[t];var r=Fe(",
+    "b is switchMap": "function b(e,t){return E(function(r,o){var n=null,i=0,s=!1,",
+    "Z is shareReplay": "function Z(e,t,r){var o,n,i,s,a=!1;return e&&typeof e==\"object\"?(o=e.bufferSize,",
+}
 
 GLOSSARY_URL = "glossary/"
 TITLE_KEYS = "title_keys"
@@ -86,6 +111,7 @@ DEFINITION_HAN_WORDS = 2
 
 def on_post_build(config, **kwargs):
     _patch_worker(config)
+    _load_index_on_demand(config)
     path = Path(config["site_dir"], INDEX)
     data = json.loads(path.read_text(encoding="utf-8"))
     separator = re.compile(data["config"]["separator"])
@@ -254,3 +280,22 @@ def _patch_worker(config):
                     "check hooks/search_worker.js against the new worker and update WORKER_CONTRACT"
                 )
         path.write_text(f"{ADDITIONS_MARK}\n{additions}\n{code.replace(BUGGY, FIXED)}", encoding="utf-8")
+
+
+def _load_index_on_demand(config):
+    bundles = sorted(Path(config["site_dir"], BUNDLES).glob("bundle.*.min.js"))
+    if len(bundles) != 1:
+        raise PluginError(f"hooks/search.py: expected one Material script in {BUNDLES}/, found {len(bundles)}")
+    path = bundles[0]
+    code = path.read_text(encoding="utf-8")
+    if code.count(LAZY_INDEX) == 1:  # a dirty rebuild under `mkdocs serve` keeps the patched file
+        return
+    for what, snippet in BUNDLE_CONTRACT.items():
+        if code.count(snippet) != 1:
+            raise PluginError(
+                f"hooks/search.py: {path.name} has changed ({what}: no single {snippet[:60]!r}); "
+                "check LAZY_INDEX against the new script and update BUNDLE_CONTRACT"
+            )
+    if code.index(BUNDLE_CONTRACT["the toggles are known before index$"]) > code.index(EAGER_INDEX):
+        raise PluginError(f"hooks/search.py: {path.name} sets up index$ before the toggles; update LAZY_INDEX")
+    path.write_text(code.replace(EAGER_INDEX, LAZY_INDEX), encoding="utf-8")

@@ -405,3 +405,55 @@ def test_build_stops_when_materials_worker_changes(tmp_path, old, new, message):
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0, "the build passed with a changed worker"
     assert re.search(message, result.log), result.log[-2000:]
+
+
+# ---- the index is downloaded when search is used -----------------------------------------------
+
+
+def test_the_index_is_downloaded_when_search_opens_not_with_every_page(browser, base_url):
+    """hooks/search.py: the ~24 KB index waits for the reader to open search."""
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        page.goto(base_url + "qa/training/", wait_until="networkidle")
+        page.wait_for_timeout(500)
+        assert not [url for url in requests if url.endswith("search_index.json")], "fetched with the page"
+        page.click("label.md-header__button[for='__search']")  # the magnifier icon on a phone
+        box = page.locator(SEARCH_INPUT)
+        box.press_sequentially("梯度下降")
+        box.press("End")
+        page.wait_for_function("/\\d/.test(document.querySelector('.md-search-result__meta').textContent)")
+        assert [url for url in requests if url.endswith("search_index.json")] == [base_url + "search/search_index.json"]
+        assert page.locator("li.md-search-result__item").count() >= 1
+    finally:
+        page.close()
+
+
+def test_a_page_opened_from_a_result_highlights_the_words(browser, base_url):
+    """A result links to its page with ?h=<words>: the page loads the index and marks them."""
+    page = browser.new_page()
+    try:
+        page.goto(base_url + "qa/training/?h=梯度下降", wait_until="networkidle")
+        page.wait_for_function("document.querySelectorAll('article mark').length > 0")
+        assert "梯度下降" in page.evaluate("[...document.querySelectorAll('article mark')].map(m => m.textContent).join(' ')")
+    finally:
+        page.close()
+
+
+def test_build_stops_when_materials_script_changes(tmp_path):
+    """The lazy index relies on Material's minified names: a changed script stops the build."""
+    import material
+
+    bundles = sorted((Path(material.__file__).parent / "templates/assets/javascripts").glob("bundle.*.min.js"))
+    assert len(bundles) == 1, bundles
+    project = copy_project(tmp_path / "project")
+    planted = project / "hooks/overrides/assets/javascripts" / bundles[0].name
+    planted.parent.mkdir(parents=True)
+    code = bundles[0].read_text(encoding="utf-8")
+    old = 'zi=document.forms.namedItem("search")?ks():tt'
+    assert code.count(old) == 1, "fixture out of date"
+    planted.write_text(code.replace(old, old.replace("ks()", "loadIndex()")), encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0, "the build passed with a changed script"
+    assert "index$ is fetched by ks() at start-up" in result.log, result.log[-2000:]

@@ -303,7 +303,7 @@ def _box_addition(content: str) -> str:
     # The heading keeps its id and its place in the table of contents, and looks like the badge
     # that marks the site's additions on every other page.
     content = (content[:heading.start()] + f'<h2 class="site-addition__label" {heading.group(1)}>'
-               + content[heading.end() - 1:])
+               + ADDITION_HEADING + content[heading.end() - 1:])
     start = content.rfind(CELL_START, 0, heading.start())
     return (content[:start] + '<div class="site-addition notebook-addition">\n' + content[start:end]
             + "</div>\n" + content[end:])

@@ -137,6 +137,23 @@ def test_question_links_keep_the_question_mark_outside_the_underline(site):
             assert not link.get_text().endswith(("？", "。")), f"{name}: {link}"
 
 
+def test_site_additions_wear_one_badge(browser, base_url, site):
+    """The notebooks' 本站补充 heading looks like the badge of every other page's additions."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    style = """selector => { const e = document.querySelector(selector); const s = getComputedStyle(e);
+        return [e.textContent.replace('¶', '').trim(), s.backgroundColor, s.color, s.fontSize, s.fontWeight,
+                e.getBoundingClientRect().height > 0]; }"""
+    try:
+        page.goto(base_url + "qa/training/", wait_until="networkidle")
+        badge = page.evaluate(style, ".site-addition p.site-addition__label")
+        for name in ("mnist", "gpt2", "chinese-clip"):
+            page.goto(base_url + f"code/{name}/", wait_until="networkidle")
+            assert page.evaluate(style, "h2.site-addition__label") == badge, f"code/{name}/"
+    finally:
+        page.close()
+    assert badge[0] == "本站补充" and badge[-1]
+
+
 # --- phone details --------------------------------------------------------------------------
 
 

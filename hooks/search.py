@@ -21,7 +21,7 @@ The index (on_post_build)
     site (the definitions themselves are not indexed: the index is downloaded with every page).
 - A page whose first heading repeats the page title (the notebooks: mkdocs-jupyter nests the
   title in a cell, so Material's parser makes it a section of its own) is one document, so its
-  result does not print the title twice.
+  result does not print the title twice; so is the notebooks' section headed only by the 本站补充 badge.
 - Zero-width spaces that separate nothing (next to punctuation, a space or a tag) are dropped, and
   the JSON is written as UTF-8 instead of \\u escapes: less to download on every page.
 
@@ -96,6 +96,7 @@ GLOSSARY_URL = "glossary/"
 TITLE_KEYS = "title_keys"
 TEXT_KEYS = "text_keys"
 ZWSP = "\u200b"
+ADDITION_LABEL = "本站补充"  # the badge that marks the site's additions
 TAG = re.compile(r"<[^>]*>")
 HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -134,12 +135,14 @@ def _words(text: str, separator: re.Pattern) -> list[str]:
 
 
 def _merge_repeated_titles(docs: list[dict]) -> list[dict]:
-    """A section whose title is its page's title joins the page's own document."""
+    """A section whose title is its page's title joins the page's own document; so does one headed
+    only by the 本站补充 badge (the notebooks' own part): a label, not a topic to find."""
     pages = {doc["location"]: doc for doc in docs if "#" not in doc["location"]}
     out = []
     for doc in docs:
         page = pages.get(doc["location"].split("#", 1)[0])
-        if page is not None and page is not doc and doc["title"] == page["title"]:
+        label_only = doc["title"].replace(ZWSP, "") == ADDITION_LABEL
+        if page is not None and page is not doc and (doc["title"] == page["title"] or label_only):
             page["text"] = " ".join(t for t in (doc["text"], page["text"]) if t)
             continue
         out.append(doc)

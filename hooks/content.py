@@ -135,13 +135,14 @@ class Glossary:
 
 def term_pattern(terms) -> re.Pattern:
     """Every name of every term, longest first, so 卷积神经网络 wins over 神经网络; names with Latin
-    letters match only as whole words and in any case ("top-k" is Top-k)."""
+    letters match only as whole words and in any case ("top-k" is Top-k), and never as part of an
+    address or identifier ("huggingface.co", "OFA-Sys/chinese-clip-vit-base-patch16")."""
     names = sorted({n for t in terms for n in t.names}, key=len, reverse=True)
     parts = []
     for name in names:
         escaped = re.escape(name)
         if re.search(r"[A-Za-z0-9]", name):
-            escaped = rf"(?<![A-Za-z0-9_])(?i:{escaped})(?![A-Za-z0-9_])"
+            escaped = rf"(?<![A-Za-z0-9_/.-])(?i:{escaped})(?![A-Za-z0-9_]|[./-][A-Za-z0-9])"
         parts.append(escaped)
     return re.compile("|".join(parts))
 

@@ -169,9 +169,9 @@ def colab_url(repo_url: str | None, name: str) -> str | None:
 
 # What a reader needs to know about each kind of download (hooks/content.py, notebooks/downloads.txt).
 DOWNLOAD_NOTES = {
-    "keras-dataset": ("数据集 {what}（约 {size}，来自 storage.googleapis.com）",
+    "keras-dataset": ("数据集 <code>{what}</code>（约 {size}，来自 <code>storage.googleapis.com</code>）",
                       "可以事先把数据文件（如 <code>{what}.npz</code>）放进 <code>~/.keras/datasets/</code>"),
-    "huggingface": ("模型 {what}（约 {size}，来自 huggingface.co）",
+    "huggingface": ("模型 <code>{what}</code>（约 {size}，来自 <code>huggingface.co</code>）",
                     "可以设置环境变量 <code>HF_ENDPOINT</code> 改用 Hugging Face 镜像站，或事先把模型文件放进本地缓存"
                     " <code>~/.cache/huggingface/</code>"),
 }

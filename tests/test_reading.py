@@ -95,6 +95,19 @@ def test_term_links_stay_out_of_page_lists_and_quoted_titles(site):
     assert article(soup(site / "qa" / "index.html")).select(".page-list li"), "the overview lists its pages"
 
 
+def test_term_links_never_cut_into_an_address_or_identifier(site):
+    """"huggingface.co" or "OFA-Sys/chinese-clip-vit-base-patch16" are not the terms they contain."""
+    inside = re.compile(r'([A-Za-z0-9/_-])<a class="glossary-term"[^>]*>[A-Za-z0-9]'
+                        r'|<a class="glossary-term"[^>]*>[A-Za-z0-9][^<]*</a>[.\-/][A-Za-z0-9]')
+    problems = [f"{name}: {m.group(0)[:120]}" for name, path in
+                ((p.relative_to(site).as_posix(), p) for p in pages(site))
+                for m in inside.finditer(path.read_text(encoding="utf-8"))]
+    assert not problems, "\n".join(problems)
+    assert inside.search('来自 <a class="glossary-term" href="#">Hugging Face</a>。') is None
+    assert inside.search('OFA-Sys/<a class="glossary-term" href="#">chinese-clip</a>')
+    assert inside.search('<a class="glossary-term" href="#">huggingface</a>.co')
+
+
 # --- lists and titles ---------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,13 @@ def nav_title(src_uri: str, heading: str) -> str:
     if src_uri.startswith(CODE_SECTION) and match:
         return f"编程题 {match.group(1)}：{match.group(2)}"
     return heading
+
+
+def relative(from_uri: str, to_uri: str, anchor: str = "") -> str:
+    """A Markdown link target from one source file to another (MkDocs resolves and checks it);
+    on the same page, the anchor alone."""
+    target = "" if to_uri == from_uri else posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+    return f"{target}#{anchor}" if anchor else target
 
 
 TRAILING_PUNCTUATION = re.compile(r"([？。！])$")

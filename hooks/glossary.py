@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from pathlib import Path
 
@@ -84,12 +83,6 @@ def on_config(config, **kwargs):
     return config
 
 
-def _link(from_uri: str, to_uri: str, anchor: str = "") -> str:
-    """A Markdown link target from one source file to another (MkDocs resolves and checks it)."""
-    target = "" if to_uri == from_uri else posixpath.relpath(to_uri, posixpath.dirname(from_uri))
-    return f"{target}#{anchor}" if anchor else target
-
-
 def _markdown_text(text: str) -> str:
     return text.replace("[", r"\[").replace("]", r"\]")
 
@@ -134,7 +127,7 @@ def _index_markdown() -> str:
     ]
     for category_id, name, terms in groups:
         out.append(f'- [{name}<span class="glossary-count">{len(terms)}</span>]'
-                   f"({_link(uri, content.category_uri(category_id))})")
+                   f"({content.relative(uri, content.category_uri(category_id))})")
     out += ["", "</div>", "</div>", ""]
     # Every term by its full name, under the term's id: what search finds (one result group for
     # the whole glossary, at glossary/#<id>, as before the split) and where links shared before
@@ -142,7 +135,7 @@ def _index_markdown() -> str:
     for category_id, name, terms in groups:
         out += [f"## {name} {{#{category_id}}}", "", '<div class="glossary-terms" markdown>', ""]
         for term in terms:
-            out += [f"### [{_markdown_text(term.heading)}]({_link(uri, term.uri, term.id)}) {{#{term.id}}}", ""]
+            out += [f"### [{_markdown_text(term.heading)}]({content.relative(uri, term.uri, term.id)}) {{#{term.id}}}", ""]
             if term.aliases:
                 out += ["别名：" + "、".join(term.aliases), ""]
         out += ["</div>", ""]
@@ -171,7 +164,7 @@ def _category_markdown(category_id: str) -> str:
         '<div class="site-addition" markdown>',
         '<p class="site-addition__label">本站补充</p>',
         "",
-        f"[术语表]({_link(uri, content.GLOSSARY_INDEX)})的一类，共 {len(terms)} 条，由本站编写：",
+        f"[术语表]({content.relative(uri, content.GLOSSARY_INDEX)})的一类，共 {len(terms)} 条，由本站编写：",
         "",
         *_term_index(uri, terms),
         "</div>",
@@ -181,19 +174,18 @@ def _category_markdown(category_id: str) -> str:
         out += [f"## {term.heading} {{#{term.id}}}", ""]
         if term.aliases:
             out += ["别名：" + "、".join(f"{a}" for a in term.aliases), ""]
-        # Definitions stay out of the search index: the index is downloaded with every
-        # page, and terms are found by their names (heading and aliases) anyway.
-        out += [term.definition, "{ data-search-exclude }", ""]
+        # The page is out of the search index as a whole (front matter above): the index is
+        # downloaded when search opens, and terms are found by their names on the index page.
+        out += [term.definition, ""]
         if term.source:
             source = term.source
-            out += [f"来源：[{_markdown_text(source.title)}]({source.url})（{source.year}）",
-                    "{ data-search-exclude }", ""]
+            out += [f"来源：[{_markdown_text(source.title)}]({source.url})（{source.year}）", ""]
         if term.questions:
-            used = "、".join(content.link(pages[q].title, _link(uri, pages[q].src_uri)) for q in term.questions)
-            out += [f"出现在：{used}", "{ data-search-exclude }", ""]  # titles belong to their pages
+            used = "、".join(content.link(pages[q].title, content.relative(uri, pages[q].src_uri)) for q in term.questions)
+            out += [f"出现在：{used}", ""]
         else:
-            used = "、".join(f"[{by_id[u].zh}]({_link(uri, by_id[u].uri, u)})" for u in users[term.id])
-            out += [f"出现在定义中：{used}", "{ data-search-exclude }", ""]
+            used = "、".join(f"[{by_id[u].zh}]({content.relative(uri, by_id[u].uri, u)})" for u in users[term.id])
+            out += [f"出现在定义中：{used}", ""]
     return "\n".join(out)
 
 

@@ -36,10 +36,6 @@ def _has_related_block(src_uri: str) -> bool:
             and not content.is_generated(src_uri))
 
 
-def _link(from_uri: str, to_uri: str) -> str:
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
-
-
 def _reading_order(pages) -> list:
     order = _state["order"]
     return sorted(pages, key=lambda p: order.index(p.src_uri))
@@ -52,7 +48,7 @@ def _page_list(src_uri: str) -> str:
     lines = ['<div class="page-list" data-search-exclude="true" markdown>', ""]
     for page in _reading_order(_state["pages"].values()):
         if posixpath.dirname(page.src_uri) == folder and page.src_uri != src_uri:
-            lines.append(f"- {content.link(page.title, _link(src_uri, page.src_uri))}<br>{page.description}")
+            lines.append(f"- {content.link(page.title, content.relative(src_uri, page.src_uri))}<br>{page.description}")
     lines += ["", "</div>"]
     return "\n".join(lines)
 
@@ -63,11 +59,11 @@ def _related_section(page_id: str, src_uri: str) -> str:
     terms = [t for t in _state["glossary"].terms if page_id in t.questions]
     # Full names (Chinese, English, abbreviations) so the page is found by any of them.
     term_links = "\n".join(
-        f"- [{t.zh}]({_link(src_uri, t.uri)}#{t.id})" + (t.heading[len(t.zh):] if t.heading != t.zh else "")
+        f"- [{t.zh}]({content.relative(src_uri, t.uri)}#{t.id})" + (t.heading[len(t.zh):] if t.heading != t.zh else "")
         for t in terms
     )
     question_links = "\n".join(
-        f"- {content.link(other.title, _link(src_uri, other.src_uri))}"
+        f"- {content.link(other.title, content.relative(src_uri, other.src_uri))}"
         for other in _reading_order(pages[other] for other in pages[page_id].related)
     )
     if not terms and not question_links:

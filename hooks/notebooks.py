@@ -17,8 +17,9 @@
 - Output images (executed copies) leave the HTML: inline base64 does not compress and is downloaded
   before the reader scrolls to it. Each becomes a file next to the page, named by its content hash
   (unchanged images stay cached), as WebP where that is smaller: lossless for PNG plots (2.5-3.5x
-  smaller), quality 80 for JPEG photographs (about 0.7x), with width, height, lazy loading and the alt text written in the code cell's
-  metadata (`"site": {"alt": "..."}`; a list for a cell with several figures).
+  smaller), quality 80 for JPEG photographs (about 0.7x). Each gets width, height, lazy loading and
+  the alt text written in the code cell's metadata (`"site": {"alt": "..."}`; a list for a cell
+  with several figures).
 """
 
 from __future__ import annotations
@@ -329,7 +330,8 @@ def _image_captions(notebook: dict, src: str) -> list[tuple[str, str]]:
 
 
 def _image_file(mime: str, data: bytes) -> tuple[str, bytes, int | None, int | None]:
-    """The lightest lossless encoding of an output image: (extension, bytes, width, height)."""
+    """The lighter of the image as it came and WebP (lossless for PNG plots; for JPEG photographs,
+    already lossy, quality PHOTO_QUALITY): (extension, bytes, width, height)."""
     if mime == "image/svg+xml":
         return "svg", data, None, None
     from PIL import Image  # Pillow: a dependency of the site build (requirements.txt)
@@ -339,7 +341,7 @@ def _image_file(mime: str, data: bytes) -> tuple[str, bytes, int | None, int | N
     buffer = io.BytesIO()
     if mime == "image/png":  # plots: lossless WebP
         image.save(buffer, "WEBP", lossless=True, method=6)
-    else:  # photographs, lossy already: WebP at a quality that keeps them clean, about half the bytes
+    else:  # photographs: about 0.7x the JPEG's bytes, no visible loss at this size
         image.save(buffer, "WEBP", quality=PHOTO_QUALITY, method=6)
     if len(buffer.getvalue()) < len(data):
         extension, data = "webp", buffer.getvalue()

@@ -92,7 +92,7 @@ BUNDLE_CONTRACT = {
     "Z is shareReplay": "function Z(e,t,r){var o,n,i,s,a=!1;return e&&typeof e==\"object\"?(o=e.bufferSize,",
 }
 
-GLOSSARY_URL = "glossary/"
+GLOSSARY_URL = f"{content.GLOSSARY_DIR}/"  # the index page, where every entry has its section
 TITLE_KEYS = "title_keys"
 TEXT_KEYS = "text_keys"
 ZWSP = "\u200b"

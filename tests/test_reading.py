@@ -145,9 +145,12 @@ def test_code_pages_have_titles_that_cannot_be_confused(site):
 
 
 def test_question_links_keep_the_question_mark_outside_the_underline(site):
+    questions = 0
     for name, doc in built_pages(site):
         for link in doc.select("article .page-list a:not(.glossary-term)"):
             assert not link.get_text().endswith(("？", "。")), f"{name}: {link}"
+            questions += link.next_sibling is not None and str(link.next_sibling).startswith("？")
+    assert questions >= 7, "the overview's question links, each followed by its ？"
 
 
 def test_site_additions_wear_one_badge(browser, base_url, site):

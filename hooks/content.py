@@ -248,9 +248,19 @@ def _source(value, fail) -> Source:
     return Source(title.strip(), year, url)
 
 
-def load_glossary(path: Path, page_ids: set[str] | None, where: str) -> Glossary:
+def _merged_questions(own: list, from_pages, fail) -> tuple[str, ...]:
+    both = sorted(set(own) & set(from_pages))
+    if both:
+        raise fail(f"'questions' names {', '.join(both)}, whose front matter lists this term already; keep one")
+    return tuple(own) + tuple(from_pages)
+
+
+def load_glossary(path: Path, page_ids: set[str] | None, where: str,
+                  page_uses: dict[str, list[str]] | None = None) -> Glossary:
     """Read the glossary; any defect stops the build with `where` and the entry's name in the message.
-    page_ids None: pages are not known yet, so `questions` is not checked against them."""
+    page_ids None: pages are not known yet, so `questions` is not checked against them.
+    page_uses: term id -> the bank pages whose front matter lists it; added to its `questions`."""
+    page_uses = page_uses or {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
@@ -318,7 +328,7 @@ def load_glossary(path: Path, page_ids: set[str] | None, where: str) -> Glossary
             tuple(str(a) for a in entry["aliases"]),
             entry["category"],
             " ".join(entry["definition"].split()),
-            tuple(entry["questions"]),
+            _merged_questions(entry["questions"], page_uses.get(entry["id"], ()), fail),
             _source(entry["source"], fail) if "source" in entry else None,
         )
         # Names are compared ignoring case: two spellings that differ only in case are one name
@@ -374,14 +384,198 @@ def load_downloads(root: Path) -> list[Download]:
     return downloads
 
 
+# --- The 延伸题库 (question bank): docs/bank/<group>/<id>.md, the site's own questions ---------
+
+BANK_DIR = "bank/"
+BANK_PARTS = (("速答", "quick"), ("详解", "detail"), ("追问", "follow-up"))  # written by the author
+REFERENCES = ("参考", "references")  # appended by pages.py from `sources`
+FREQUENCIES = ("常见", "偶尔")
+DIFFICULTY_NAMES = {1: "基础", 2: "进阶", 3: "深入"}
+QUICK_LINES = (3, 6)
+MIN_FOLLOW_UPS = 2
+ANY_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$")
+HEADING_ID = re.compile(r"^(.*?)\s*\{#([A-Za-z0-9_-]+)\}$")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_BANK_FIELDS: dict[str, type] = {"description": str, "difficulty": int, "frequency": str, "tags": list,
+                                 "related": list, "terms": list, "checked": datetime.date, "sources": list}
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One 追问: its anchor (stable: practice cards are keyed on it), question and answer (Markdown)."""
+
+    id: str
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class BankPage:
+    id: str
+    src_uri: str
+    group: str  # the folder under bank/
+    title: str
+    difficulty: int
+    frequency: str
+    tags: tuple[str, ...]
+    terms: tuple[str, ...]
+    checked: datetime.date
+    sources: tuple[Source, ...]
+    quick: str  # the 速答, Markdown
+    follow_ups: tuple[FollowUp, ...]
+
+
+def is_bank_question(src_uri: str) -> bool:
+    """docs/bank/<group>/<id>.md, not an overview (index.md)."""
+    return src_uri.startswith(BANK_DIR) and src_uri.count("/") == 2 and not src_uri.endswith("/index.md")
+
+
+def _headings(markdown: str) -> list[tuple[int, int, str]]:
+    """(line number, level, text) of each ATX heading outside fenced code."""
+    found, fence = [], None
+    for number, line in enumerate(markdown.splitlines()):
+        opening = FENCE.match(line)
+        if opening:
+            mark = opening.group(1)
+            if fence is None:
+                fence = mark
+            elif mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip()[len(mark):].strip():
+                fence = None
+            continue
+        match = ANY_HEADING.match(line) if fence is None else None
+        if match:
+            found.append((number, len(match.group(1)), match.group(2)))
+    return found
+
+
+def bank_page(src_uri: str, text: str) -> BankPage:
+    """Read and check one bank page: its front matter and its parts (速答, 详解, ≥2 追问, each
+    heading with a stable id). Any defect raises PluginError naming the file and the field."""
+
+    def fail(message: str) -> PluginError:
+        return PluginError(f"{src_uri}: {message}")
+
+    body, meta = get_data(text)
+    for field, kind in _BANK_FIELDS.items():
+        if field not in meta or meta[field] is None:
+            raise fail(f"missing front matter field '{field}'")
+        value = meta[field]
+        if not isinstance(value, kind) or isinstance(value, bool) or (kind is str and not value.strip()):
+            raise fail(f"front matter '{field}' must be a non-empty {kind.__name__}, got {value!r}")
+    unknown = sorted(set(meta) - set(_BANK_FIELDS))
+    if unknown:
+        raise fail(f"unknown front matter field(s) {', '.join(unknown)}")
+    if meta["difficulty"] not in DIFFICULTY_NAMES:
+        raise fail(f"'difficulty' is {meta['difficulty']!r}; write 1, 2 or 3")
+    if meta["frequency"] not in FREQUENCIES:
+        raise fail(f"'frequency' is {meta['frequency']!r}; write {' or '.join(FREQUENCIES)}")
+    if not 1 <= len(meta["tags"]) <= 4 or not all(isinstance(t, str) and t.strip() for t in meta["tags"]):
+        raise fail("'tags' needs 1 to 4 non-empty names")
+    for field in ("related", "terms"):
+        if not all(isinstance(item, str) and TERM_ID.match(item) for item in meta[field]):
+            raise fail(f"'{field}' must list ids (lowercase ASCII words joined by '-')")
+    if meta["checked"] > datetime.date.today():
+        raise fail(f"'checked' {meta['checked']} is in the future")
+    if not meta["sources"]:
+        raise fail("'sources' lists no source; cite the primary sources the page's facts come from")
+    sources = tuple(_source(entry, lambda m: fail(f"source #{n}: {m}")) for n, entry in enumerate(meta["sources"], 1))
+
+    page_id_ = page_id(src_uri)
+    headings = _headings(body)
+    lines = body.splitlines()
+    ids: set[str] = set()
+    for _, level, heading in headings:
+        match = HEADING_ID.match(heading)
+        if not match:
+            raise fail(f"heading '{heading}' needs a stable id: write it as '{heading} {{#ascii-id}}'")
+        if match.group(2) in ids:
+            raise fail(f"heading id '#{match.group(2)}' is used twice")
+        ids.add(match.group(2))
+    titles = [(n, HEADING_ID.match(h).groups()) for n, level, h in headings if level == 1]
+    if len(titles) != 1 or titles[0][1][1] != page_id_:
+        raise fail(f"needs exactly one '# <question> {{#{page_id_}}}' (the id is the file name)")
+    parts = [(n, HEADING_ID.match(h).groups()) for n, level, h in headings if level == 2]
+    wanted = [f"## {name} {{#{anchor}}}" for name, anchor in BANK_PARTS]
+    if [pair for _, pair in parts] != list(BANK_PARTS):
+        found = ", ".join(f"'## {name} {{#{anchor}}}'" for _, (name, anchor) in parts) or "none"
+        missing = [w for (name, anchor), w in zip(BANK_PARTS, wanted) if (name, anchor) not in [p for _, p in parts]]
+        raise fail(f"needs exactly the parts {', '.join(wanted)} in this order"
+                   + (f"; missing {', '.join(missing)}" if missing else "") + f" (found {found}); "
+                   f"'## {REFERENCES[0]}' is made from 'sources'")
+    (quick_at, _), (detail_at, _), (follow_at, _) = parts
+    quick = "\n".join(lines[quick_at + 1:detail_at]).strip()
+    quick_lines = [line for line in quick.splitlines() if line.strip()]
+    if not QUICK_LINES[0] <= len(quick_lines) <= QUICK_LINES[1]:
+        raise fail(f"速答 has {len(quick_lines)} lines; write {QUICK_LINES[0]}–{QUICK_LINES[1]} "
+                   "(what a candidate says in 30 seconds)")
+    if not "\n".join(lines[detail_at + 1:follow_at]).strip():
+        raise fail("详解 is empty")
+    follow = [(n, HEADING_ID.match(h).groups()) for n, level, h in headings if level == 3 and n > follow_at]
+    if any(level == 4 for n, level, _ in headings if n > follow_at):
+        raise fail("追问 takes one '### question {#id}' per follow-up, without sub-headings")
+    ends = [n for n, _ in follow[1:]] + [len(lines)]
+    follow_ups = []
+    for (start, (question, anchor)), end in zip(follow, ends):
+        answer = "\n".join(lines[start + 1:end]).strip()
+        if not answer:
+            raise fail(f"追问 '{question}' has no answer")
+        follow_ups.append(FollowUp(anchor, question, answer))
+    if len(follow_ups) < MIN_FOLLOW_UPS:
+        raise fail(f"追问 has {len(follow_ups)} follow-up question(s); write at least {MIN_FOLLOW_UPS}, "
+                   "each as '### question {#id}' with its answer")
+    return BankPage(page_id_, src_uri, src_uri.split("/")[1], nav_title(src_uri, titles[0][1][0]),
+                    meta["difficulty"], meta["frequency"], tuple(t.strip() for t in meta["tags"]),
+                    tuple(meta["terms"]), meta["checked"], sources, quick, tuple(follow_ups))
+
+
+def load_bank(files: Files, pages: dict[str, ArticlePage]) -> dict[str, BankPage]:
+    """Every bank question by page id; each must be in a group folder with an overview."""
+    bank: dict[str, BankPage] = {}
+    overviews = {f.src_uri for f in files.documentation_pages()}
+    for file in files.documentation_pages():
+        uri = file.src_uri
+        if uri.startswith(BANK_DIR) and not uri.endswith(".md"):
+            raise PluginError(f"{uri}: bank pages are Markdown files")
+        if uri.startswith(BANK_DIR) and uri.count("/") > 2:
+            raise PluginError(f"{uri}: bank pages live in docs/bank/<group>/<id>.md, one folder level")
+        if not is_bank_question(uri):
+            continue
+        group_index = posixpath.join(posixpath.dirname(uri), "index.md")
+        if group_index not in overviews:
+            raise PluginError(f"{uri}: its group has no overview {group_index}")
+        page = bank_page(uri, file.content_string)
+        bank[page.id] = page
+    return bank
+
+
 @dataclass(frozen=True)
 class Site:
     pages: dict[str, ArticlePage]
     glossary: Glossary
+    bank: dict[str, BankPage]  # the 延伸题库's questions by page id, in file order
+
+    def related(self, page_id: str) -> tuple[str, ...]:
+        """The pages related to page_id: those it names and those that name it (a relation
+        declared once, on either page, shows on both)."""
+        declared = list(self.pages[page_id].related)
+        declared += [p.id for p in self.pages.values() if page_id in p.related and p.id not in declared]
+        return tuple(p for p in declared if p != page_id)
 
 
 def load_site(files: Files, config) -> Site:
-    """Article pages and glossary, validated against each other."""
+    """Article pages, the question bank and the glossary, validated against each other. A bank
+    page's `terms` join the named terms' `questions`, so the glossary lists the page too."""
     pages = article_pages(files)
+    bank = load_bank(files, pages)
     path = Path(config["docs_dir"]) / GLOSSARY_FILE
-    return Site(pages, load_glossary(path, set(pages), f"docs/{GLOSSARY_FILE}"))
+    uses = {}
+    for page in bank.values():
+        for term_id in page.terms:
+            uses.setdefault(term_id, []).append(page.id)
+    glossary = load_glossary(path, set(pages), f"docs/{GLOSSARY_FILE}", uses)
+    known = {t.id for t in glossary.terms}
+    for page in bank.values():
+        for term_id in page.terms:
+            if term_id not in known:
+                raise PluginError(f"{page.src_uri}: 'terms' names '{term_id}', which is not a glossary term id")
+    return Site(pages, glossary, bank)

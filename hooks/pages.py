@@ -1,4 +1,5 @@
-"""MkDocs hook: the section overviews and each question page's related terms and questions.
+"""MkDocs hook: the section overviews, each question page's related terms and questions, and the
+parts of a 延伸题库 page that come from its front matter (labels, 参考).
 
 The question list, titles and descriptions come from the pages themselves (file name = id,
 first heading = title, front matter `description` = one-line gist), so each is written once.
@@ -7,19 +8,21 @@ first heading = title, front matter `description` = one-line gist), so each is w
 from __future__ import annotations
 
 import posixpath
+import re
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 import content
 
 PAGE_LIST_MARKER = "<!-- page-list -->"  # in a section's index.md: list the section's pages
+BANK_LIST_MARKER = "<!-- bank-list -->"  # in bank/index.md: every group with its questions
 NO_RELATED_BLOCK = ("about.md",)
 _state: dict = {}
 
 
 def on_files(files: Files, config, **kwargs):
     site = content.load_site(files, config)
-    _state["pages"], _state["glossary"] = site.pages, site.glossary
+    _state["pages"], _state["glossary"], _state["site"] = site.pages, site.glossary, site
     return files
 
 
@@ -41,6 +44,21 @@ def _reading_order(pages) -> list:
     return sorted(pages, key=lambda p: order.index(p.src_uri))
 
 
+def _labels(page_id: str) -> str:
+    """A bank question's difficulty and frequency, as short labels."""
+    question = _state["site"].bank[page_id]
+    name = content.DIFFICULTY_NAMES[question.difficulty]
+    return (f'<span class="bank-label">难度 {question.difficulty}/3·{name}</span>'
+            f'<span class="bank-label">{question.frequency}</span>')
+
+
+def _list_entry(page, src_uri: str) -> str:
+    entry = f"- {content.link(page.title, content.relative(src_uri, page.src_uri))}"
+    if page.id in _state["site"].bank:
+        entry += " " + _labels(page.id)
+    return f"{entry}<br>{page.description}"
+
+
 def _page_list(src_uri: str) -> str:
     """The other pages of src_uri's folder in reading order, each with its one-line gist.
     Excluded from search: it repeats those pages' own titles and descriptions."""
@@ -48,8 +66,42 @@ def _page_list(src_uri: str) -> str:
     lines = ['<div class="page-list" data-search-exclude="true" markdown>', ""]
     for page in _reading_order(_state["pages"].values()):
         if posixpath.dirname(page.src_uri) == folder and page.src_uri != src_uri:
-            lines.append(f"- {content.link(page.title, content.relative(src_uri, page.src_uri))}<br>{page.description}")
+            lines.append(_list_entry(page, src_uri))
     lines += ["", "</div>"]
+    return "\n".join(lines)
+
+
+def _bank_list(src_uri: str) -> str:
+    """bank/index.md: each group (its overview's title, a link) with its questions."""
+    pages = _state["pages"]
+    lines = []
+    for overview in _reading_order(p for p in pages.values() if p.src_uri.startswith(content.BANK_DIR)
+                                   and p.src_uri.count("/") == 2 and p.src_uri.endswith("/index.md")):
+        group = posixpath.dirname(overview.src_uri)
+        questions = [q for q in _reading_order(pages.values()) if content.is_bank_question(q.src_uri)
+                     and posixpath.dirname(q.src_uri) == group]
+        lines += [f"## {overview.title} {{#{overview.id}}}", "", overview.description, "",
+                  '<div class="page-list" data-search-exclude="true" markdown>', ""]
+        lines += [_list_entry(q, src_uri) for q in questions]
+        lines += ["", "</div>", ""]
+    return "\n".join(lines)
+
+
+def _bank_header(markdown: str, page_id: str) -> str:
+    """Under a bank question's title: the 本站补充 badge, its difficulty and frequency."""
+    header = (f'<p class="bank-meta" data-search-exclude="true"><span class="bank-badge">本站补充</span>'
+              f'{_labels(page_id)}</p>')
+    title = re.compile(r"^# .*$", re.MULTILINE).search(markdown)
+    return markdown[:title.end()] + "\n\n" + header + "\n" + markdown[title.end():]
+
+
+def _references(page_id: str) -> str:
+    """The 参考 part, from the page's `sources`, with the date its facts were checked."""
+    question = _state["site"].bank[page_id]
+    name, anchor = content.REFERENCES
+    lines = [f"## {name} {{#{anchor}}}", ""]
+    lines += [f"{n}. [{s.title}]({s.url})（{s.year}）" for n, s in enumerate(question.sources, 1)]
+    lines += ["", f'<p class="bank-checked">以上事实于 {question.checked.isoformat()} 按所列来源核对。</p>']
     return "\n".join(lines)
 
 
@@ -64,7 +116,7 @@ def _related_section(page_id: str, src_uri: str) -> str:
     )
     question_links = "\n".join(
         f"- {content.link(other.title, content.relative(src_uri, other.src_uri))}"
-        for other in _reading_order(pages[other] for other in pages[page_id].related)
+        for other in _reading_order(pages[other] for other in _state["site"].related(page_id))
     )
     if not terms and not question_links:
         return ""
@@ -83,6 +135,11 @@ def on_page_markdown(markdown: str, page: Page, config, files: Files, **kwargs):
     uri = page.file.src_uri
     if PAGE_LIST_MARKER in markdown:
         markdown = markdown.replace(PAGE_LIST_MARKER, _page_list(uri))
+    if BANK_LIST_MARKER in markdown:
+        markdown = markdown.replace(BANK_LIST_MARKER, _bank_list(uri))
+    if content.page_id(uri) in _state["site"].bank and content.is_bank_question(uri):
+        markdown = _bank_header(markdown, content.page_id(uri))
+        markdown = markdown.rstrip() + "\n\n" + _references(content.page_id(uri)) + "\n"
     if _has_related_block(uri) and content.page_id(uri) in _state["pages"]:  # not generated pages
         markdown = markdown.rstrip() + "\n\n" + _related_section(content.page_id(uri), uri) + "\n"
     return markdown

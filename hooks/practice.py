@@ -1,0 +1,139 @@
+"""MkDocs hook: 自测 on the question pages and the deck of the 练习 page.
+
+- On every question page (the article's seven and each 延伸题库 question) the answer parts are
+  wrapped in <div class="selftest-answer" data-card="…">: on an article page the author's 答案
+  (everything between the title and the first 本站补充 block; the text itself is untouched), on a
+  bank page the 速答 and 详解 together, and each 追问's answer. Without JavaScript nothing changes
+  on screen; docs/assets/practice.js adds the 自测 switch that hides them.
+- practice/deck.json, fetched by the 练习 page alone, is made from the same HTML and from the
+  glossary: one card per question, 追问 and glossary term (a term is practised both ways). Cards
+  are keyed by stable ids (q:<page id>, f:<page id>#<追问 anchor>, t:<term id>), never by
+  position, so a reader's progress survives a rebuild that adds, removes or reorders pages.
+- The script is linked only from the pages that use it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
+
+import content
+
+SCRIPT = "assets/practice.js"
+PRACTICE_PAGE = "practice.md"
+DECK = "practice/deck.json"
+ARTICLE_GROUP = "原文面试题"
+DECK_VERSION = 1
+ARTICLE_QUESTION = re.compile(r"^qa/(?!index\.md)[^/]+\.md$")
+H = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>.*?</h\1>', re.S)
+SITE_ADDITION = '<div class="site-addition">'
+TERM_LINK = re.compile(r'<a class="glossary-term"[^>]*>(.*?)</a>', re.S)
+HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+_state: dict = {}
+
+
+def on_files(files, config, **kwargs):
+    _state["site"] = content.load_site(files, config)
+    _state["cards"] = {}
+    _state["groups"] = {}
+    return files
+
+
+def _clean(fragment: str) -> str:
+    """A card's HTML: the page's, without term links (their tooltips hold whole definitions)."""
+    fragment = TERM_LINK.sub(r"\1", fragment)
+    fragment = HEADERLINK.sub("", fragment)
+    return re.sub(r"\n\s*\n", "\n", fragment).strip()
+
+
+def _heading_text(tag: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", HEADERLINK.sub("", tag))).strip()
+
+
+def _wrap(page_html: str, start: int, end: int, key: str) -> tuple[str, str]:
+    inner = page_html[start:end]
+    wrapped = f'<div class="selftest-answer" data-card="{key}">{inner}</div>'
+    return page_html[:start] + wrapped + page_html[end:], inner
+
+
+def _bank_cards(page_html: str, page_id: str, url: str) -> str:
+    question = _state["site"].bank[page_id]
+    group = _state["groups"][page_id]
+    heads = {m.group(2): m for m in H.finditer(page_html)}
+    # Follow-ups first (from the end), so earlier offsets stay valid.
+    follow_ups = list(question.follow_ups)
+    ends = [heads[f.id].start() for f in follow_ups[1:]] + [heads[content.REFERENCES[1]].start()]
+    for follow_up, end in reversed(list(zip(follow_ups, ends))):
+        page_html, inner = _wrap(page_html, heads[follow_up.id].end(), end, f"f:{page_id}#{follow_up.id}")
+        _state["cards"][f"f:{page_id}#{follow_up.id}"] = {
+            "kind": "follow-up", "group": group, "difficulty": question.difficulty, "frequency": question.frequency,
+            "front": _heading_text(heads[follow_up.id].group(0)), "back": _clean(inner),
+            "url": f"{url}#{follow_up.id}", "from": question.title}
+    heads = {m.group(2): m for m in H.finditer(page_html)}
+    quick, detail = heads["quick"], heads["detail"]
+    back = _clean(page_html[quick.end():detail.start()])  # the 速答; the page shows 详解 too
+    page_html, _ = _wrap(page_html, quick.end(), heads["follow-up"].start(), f"q:{page_id}")
+    _state["cards"][f"q:{page_id}"] = {
+        "kind": "question", "group": group, "difficulty": question.difficulty, "frequency": question.frequency,
+        "front": question.title, "back": back, "url": url}
+    return page_html
+
+
+def _article_card(page_html: str, page_id: str, url: str) -> str:
+    title = next(H.finditer(page_html))
+    end = page_html.find(SITE_ADDITION, title.end())
+    end = len(page_html) if end < 0 else end
+    page_html, inner = _wrap(page_html, title.end(), end, f"q:{page_id}")
+    _state["cards"][f"q:{page_id}"] = {"kind": "question", "group": ARTICLE_GROUP, "front":
+                                       _state["site"].pages[page_id].title, "back": _clean(inner), "url": url}
+    return page_html
+
+
+def on_nav(nav, config, files, **kwargs):
+    """Each bank question's group is its nav section: "延伸题库 · Transformer 基础"."""
+    for page in nav.pages:
+        uri = page.file.src_uri
+        if content.is_bank_question(uri) and page.parent is not None:
+            _state["groups"][content.page_id(uri)] = f"延伸题库 · {page.parent.title}"
+    return nav
+
+
+@event_priority(-95)  # after the term links (glossary.py) and typography.py
+def on_page_content(page_html: str, page, config, files, **kwargs):
+    uri, page_id = page.file.src_uri, content.page_id(page.file.src_uri)
+    if content.is_bank_question(uri) and page_id in _state["site"].bank:
+        page_html = _bank_cards(page_html, page_id, page.url)
+    elif ARTICLE_QUESTION.match(uri):
+        page_html = _article_card(page_html, page_id, page.url)
+    else:
+        return page_html
+    page.meta["practice_script"] = True
+    return page_html
+
+
+def on_post_page(output: str, page, config, **kwargs):
+    if page.meta.get("practice_script") or page.file.src_uri == PRACTICE_PAGE:
+        src = get_relative_url(SCRIPT, page.url)
+        output = output.replace("</body>", f'<script src="{src}" defer></script></body>', 1)
+    return output
+
+
+def on_post_build(config, **kwargs):
+    site = _state["site"]
+    cards = dict(_state["cards"])
+    for term in site.glossary.terms:
+        category = site.glossary.categories[term.category]
+        cards[f"t:{term.id}"] = {"kind": "term", "group": f"术语表 · {category}", "front": term.heading,
+                                 "back": term.definition, "url": f"{content.GLOSSARY_DIR}/{term.category}/#{term.id}"}
+    groups = [ARTICLE_GROUP] + list(dict.fromkeys(_state["groups"].values()))
+    groups += [f"术语表 · {name}" for cid, name in site.glossary.categories.items()
+               if any(t.category == cid for t in site.glossary.terms)]
+    deck = {"version": DECK_VERSION, "groups": groups, "cards": cards}
+    path = Path(config["site_dir"]) / DECK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(deck, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -344,6 +344,8 @@ def load_glossary(path: Path, page_ids: set[str] | None, where: str,
                 raise fail(f"name '{name}' is already used by term '{other}'")
         terms.append(term)
     glossary = Glossary(categories, tuple(terms))
+    if page_ids is None:
+        return glossary  # read before the pages are known: the bank pages' `terms` come later
     # A term that no page uses must at least be used by another definition, where it is linked.
     users = glossary.used_in_definitions()
     for term in glossary.terms:

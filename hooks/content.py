@@ -347,10 +347,8 @@ def load_glossary(path: Path, page_ids: set[str] | None, where: str,
     if page_ids is None:
         return glossary  # read before the pages are known: the bank pages' `terms` come later
     # A term that no page uses must at least be used by another definition, where it is linked.
-    # Only once the pages are known: before that, a term that only bank pages list (their
-    # front matter `terms`, passed as page_uses) would look unused.
     users = glossary.used_in_definitions()
-    for term in glossary.terms if page_ids is not None else ():
+    for term in glossary.terms:
         if not term.questions and not users[term.id]:
             raise PluginError(f"{where}: term '{term.id}': 'questions' lists no page and no other "
                               "term's definition uses it")

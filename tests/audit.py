@@ -18,7 +18,7 @@ Two kinds of figures, kept apart on purpose:
 
 Without --site, `audit` builds the site twice into a temporary folder, as the tests do: without
 notebook outputs, and from the notebooks executed offline (tests/notebook_offline.py), whose pages
-are audited too. Lighthouse runs from tests/node_modules (`npm ci` in tests/), on Debian's
+are audited too (with NOTEBOOKS_DIR set, once, from those executed copies). Lighthouse runs from tests/node_modules (`npm ci` in tests/), on Debian's
 Chromium, emulating a phone, against the site served locally with gzip as GitHub Pages serves it.
 Nothing here uses the network.
 """
@@ -542,7 +542,9 @@ def _audit(args, site: Path, tmp: tempfile.TemporaryDirectory | None) -> int:
     reports.mkdir(parents=True, exist_ok=True)
     forms = [("", site, chosen)]
     notebooks = [name for name in chosen if name in NOTEBOOK_PAGES]
-    if tmp is not None and notebooks:  # built here: also the notebook pages as the deploy builds them
+    # Built here, without NOTEBOOKS_DIR: also the notebook pages as the deploy builds them (executed
+    # offline here). With NOTEBOOKS_DIR the one build already holds those copies' outputs.
+    if tmp is not None and notebooks and not os.environ.get("NOTEBOOKS_DIR"):
         forms = [("plain:", site, chosen), ("executed:", _executed_site(Path(tmp.name)), notebooks)]
     audits = []
     for label, form_site, names in forms:

@@ -524,9 +524,18 @@ def _executed_site(tmp: Path) -> Path:
     import notebook_offline
 
     out = tmp / "executed"
-    for name in notebook_offline.SETUP:
-        print(f"executing {name}.ipynb offline ...", file=sys.stderr, flush=True)
-        notebook_offline.execute_offline(name, out)
+    # The kernels write to the inherited stdout (a blank line each); stdout is the table's alone.
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        for name in notebook_offline.SETUP:
+            print(f"executing {name}.ipynb offline ...", file=sys.stderr, flush=True)
+            notebook_offline.execute_offline(name, out)
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
     return _build(tmp / "executed-site", {**DEPLOY_ENV, "NOTEBOOKS_DIR": str(out)})
 
 

@@ -64,7 +64,7 @@ class FlakyServer:
 
 
 @pytest.fixture
-def flaky(request):
+def flaky():
     servers = []
 
     def start(failures, how="500"):

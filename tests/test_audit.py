@@ -140,6 +140,17 @@ def test_the_audited_glossary_category_is_the_heaviest(site):
     assert size[audited] == max(size.values()), f"audit glossary/{max(size, key=size.get)}/ instead: {size}"
 
 
+def test_the_audited_bank_question_is_the_heaviest(site):
+    """Of the 延伸题库's questions, the one audited must be the one that transfers the most."""
+    import gzip
+
+    pages = sorted((site / "bank").glob("*/*/index.html"))
+    assert len(pages) >= 45
+    size = {p.parent.relative_to(site).as_posix() + "/": len(gzip.compress(p.read_bytes(), compresslevel=6))
+            for p in pages}
+    assert size[audit.PAGES["bank-question"]] == max(size.values()), f"audit {max(size, key=size.get)} instead"
+
+
 def test_search_dialog_has_accessible_name(site):
     """The cheap check behind the aria-dialog-name audit, for every page."""
     from bs4 import BeautifulSoup

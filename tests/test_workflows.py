@@ -220,6 +220,14 @@ def test_deploy_builds_for_this_repository_and_publishes_to_pages():
     assert "!ENV [SITE_URL" in mkdocs and "!ENV [REPO_URL" in mkdocs
 
 
+def test_deploy_pages_has_the_polling_backoff():
+    """deploy-pages 5.0.1 backs off while it polls the deployment (fewer failed deploys when the
+    Pages API is slow); 368f825… is its commit, whose action.yml runs on node24."""
+    text = (GITHUB / "workflows" / "deploy.yml").read_text(encoding="utf-8")
+    pins = re.findall(r"actions/deploy-pages@([0-9a-f]{40}) # v(\d+)\.(\d+)\.(\d+)", text)
+    assert pins and all(tuple(map(int, v)) >= (5, 0, 1) for _, *v in pins), pins
+
+
 def test_dependabot_watches_every_pinned_list():
     config = yaml.safe_load((GITHUB / "dependabot.yml").read_text(encoding="utf-8"))
     ecosystems: dict[str, set[str]] = {}

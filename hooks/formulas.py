@@ -52,6 +52,7 @@ def on_page_content(page_html: str, page, config, files, **kwargs):
         block = match.group("block")
         tex = html.unescape(block if block is not None else match.group("inline")).strip()
         mathml = to_mathml(tex, block is not None, where)
-        return f'<div class="math-block">{mathml}</div>' if block is not None else mathml
+        # tabindex: a formula wider than a phone scrolls, and a keyboard must be able to scroll it.
+        return f'<div class="math-block" tabindex="0">{mathml}</div>' if block is not None else mathml
 
     return ARITHMATEX.sub(replace, page_html)

@@ -142,6 +142,7 @@ def on_page_markdown(markdown: str, page: Page, config, files: Files, **kwargs):
         markdown = _bank_header(markdown, content.page_id(uri))
         # A figure is drawn at its own size (its text stays legible) and scrolls on a narrow screen.
         markdown = FIGURE_SVG.sub(r'<svg width="\1" viewBox="0 0 \1 \2"', markdown)
+        markdown = markdown.replace('<figure class="bank-figure">', '<figure class="bank-figure" tabindex="0">')
         markdown = markdown.rstrip() + "\n\n" + _references(content.page_id(uri)) + "\n"
     if _has_related_block(uri) and content.page_id(uri) in _state["pages"]:  # not generated pages
         markdown = markdown.rstrip() + "\n\n" + _related_section(content.page_id(uri), uri) + "\n"

@@ -10,7 +10,7 @@
   const PREFIX_WEIGHT = 0.1
   // An identifier typed whole (model.fit) finds the section whose code has it above pages that
   // merely contain its parts ("model" is in many titles).
-  const IDENTIFIER_BOOST = 50
+  const IDENTIFIER_BOOST = 1000
   const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g
   // The runs hooks/search.py joins in the index ("GPT-4" -> gpt4): Latin letters and digits joined
   // by hyphens, with no letter, digit or "_" around them. (No lookbehind: older Safari lacks it,
@@ -22,7 +22,7 @@
   // Words of a question that say nothing about its topic ("多模态大模型怎么训练"): dropped from a
   // Chinese query unless nothing else is left, so the topic words decide the ranking.
   const STOP_WORDS = new Set(("什么 怎么 怎样 怎么样 如何 为什么 为何 是 的 了 吗 呢 吧 啊 么 有哪些 哪些 哪个 哪里"
-    + " 有 和 与 及 或 在 用 对 把 被 从 中 里 可以 能 会 要 需要 请问 一下 是否 之间 这个 那个 一个 多少").split(" "))
+    + " 有 和 与 及 或 在 用 对 把 被 从 中 里 可以 能 会 要 需要 请问 一下 是否 之间 这个 那个 一个 多少 做 进行").split(" "))
   const HAN = /[\u3400-\u9fff]+/g
   // Identifiers typed as in code: dotted (model.fit, tf.keras.layers.Dense) or underscored
   // (skip_special_tokens). hooks/search.py indexes them whole as "#model#fit", "#skip_special_tokens".
@@ -159,7 +159,7 @@
             query.clause({ term, boost: EXACT_BOOST, presence: OPTIONAL, usePipeline: false })
         }
         for (const term of identifiers)
-          query.clause({ term, fields: ["title_keys"], boost: IDENTIFIER_BOOST, presence: OPTIONAL,
+          query.clause({ term, fields: ["title", "text", "title_keys"], boost: IDENTIFIER_BOOST, presence: OPTIONAL,
                          usePipeline: false })
       })
     }

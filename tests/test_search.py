@@ -150,6 +150,58 @@ QUERIES = [
     ("临床试验", "glossary/#drug-discovery", "definition"),
     ("邮政编码", "glossary/#handwritten-digit-recognition", "definition"),
     ("脱敏", "glossary/#data-privacy", "definition"),
+    # Traditional characters (the worker converts them with the table that comes with the index),
+    # regional words among them (網路, 辨識, 資料).
+    ("神經網路", "qa/training/", "traditional"),
+    ("機器翻譯", "qa/nlp/", "traditional"),
+    ("預訓練", "qa/principles/", "traditional"),
+    ("微調", "qa/principles/", "traditional"),
+    ("損失函數", "glossary/#loss-function", "traditional"),
+    ("自注意力機制", "glossary/#self-attention", "traditional"),
+    ("語音辨識", "qa/speech/", "traditional"),
+    ("類神經網路", "glossary/#neural-network", "traditional"),
+    ("卷積神經網絡", "qa/training/", "traditional"),
+    ("資料隱私", "summary/", "traditional"),
+    ("多模態大模型", "qa/definition/", "traditional"),
+    # Full-width letters and digits, as an input method left in full-width mode types them.
+    ("ＣＮＮ", "code/mnist/", "full-width"),
+    ("ＭＮＩＳＴ", "code/mnist/", "full-width"),
+    ("ＧＰＴ－２", "code/gpt2/", "full-width"),
+    ("Ｐｙｔｏｒｃｈ", "code/mnist/", "full-width"),
+    # Identifiers as written in the notebooks' code (IDENTIFIERS: ranked first).
+    ("tf.keras.layers.Dense", "code/mnist/", "identifier"),
+    ("skip_special_tokens", "code/gpt2/", "identifier"),
+    ("tokenizer.decode", "code/gpt2/", "identifier"),
+    ("model.generate", "code/gpt2/", "identifier"),
+    ("keras.layers.Dense", "code/mnist/", "identifier"),
+    ("tf.keras.Sequential", "code/mnist/", "identifier"),
+    # Questions typed as questions: 什么、怎么、如何、是、的、有哪些 do not decide the ranking.
+    ("多模态大模型怎么训练", "qa/training/", "question"),
+    ("什么是多模态大模型", "qa/definition/", "question"),
+    ("语音识别有哪些应用", "qa/speech/", "question"),
+    ("如何做图像超分辨率", "glossary/#super-resolution", "question"),
+    ("微调是什么", "glossary/#fine-tuning", "question"),
+    ("多模态大模型在医疗领域有哪些应用", "qa/medical/", "question"),
+    # Words found only in a glossary definition, now indexed whole (and shown in the result).
+    ("访问控制", "glossary/#data-privacy", "definition text"),
+    ("分辨真假", "glossary/#gan", "definition text"),
+    ("国家标准", "glossary/#mnist", "definition text"),
+    ("一阶矩", "glossary/#adam", "definition text"),
+    ("随机数", "glossary/#random-seed", "definition text"),
+    ("化合物", "glossary/#drug-discovery", "definition text"),
+    ("乳腺癌", "glossary/#cancer-screening", "definition text"),
+    ("基金会", "glossary/#pytorch", "definition text"),
+    ("少数类", "glossary/#accuracy", "definition text"),
+]
+
+# An identifier typed exactly as in the code: the page whose code uses it is the first result.
+IDENTIFIERS = [
+    ("model.fit", "code/mnist/"),
+    ("tf.keras.layers.Dense", "code/mnist/"),
+    ("skip_special_tokens", "code/gpt2/"),
+    ("tokenizer.decode", "code/gpt2/"),
+    ("model.generate", "code/gpt2/"),
+    ("tf.keras.datasets.mnist.load_data", "code/mnist/"),
 ]
 
 # A query that is exactly a glossary name: the first result is its entry (query, term id).
@@ -235,6 +287,9 @@ def test_suite_covers_the_failure_modes():
     for mode in ("compound part", "hyphenated name", "definition"):
         assert modes.count(mode) >= 10, mode
     assert len(EXACT_NAMES) >= 10
+    for mode, least in {"traditional": 8, "full-width": 3, "identifier": 5, "question": 5, "definition text": 8}.items():
+        assert modes.count(mode) >= least, mode
+    assert len(IDENTIFIERS) >= 5
 
 
 def test_nonsense_query_finds_nothing(search_page, base_url):
@@ -250,6 +305,12 @@ def test_exact_name_ranks_its_entry_first(search_page, base_url, query, term):
     groups = top_results(search_page, base_url, query)
     assert groups and groups[0][:2] == ["glossary/", f"glossary/#{term}"], (
         f"{query!r}: glossary/#{term} is not the first result: {groups}")
+
+
+@pytest.mark.parametrize("query,expected", IDENTIFIERS, ids=[q for q, _ in IDENTIFIERS])
+def test_exact_identifier_ranks_its_code_page_first(search_page, base_url, query, expected):
+    groups = top_results(search_page, base_url, query)
+    assert groups and groups[0][0] == expected, f"{query!r}: {expected} is not the first result: {groups}"
 
 
 # Material's worker, driven from a page the way Material drives it: set up with the index, then
@@ -439,6 +500,40 @@ def test_a_page_opened_from_a_result_highlights_the_words(browser, base_url):
         assert "梯度下降" in page.evaluate("[...document.querySelectorAll('article mark')].map(m => m.textContent).join(' ')")
     finally:
         page.close()
+
+
+def _marks(page) -> list[str]:
+    return page.evaluate("[...document.querySelectorAll('article mark')].map(m => m.textContent)")
+
+
+def test_landing_from_gpt2_marks_the_name_not_every_digit(search_page, browser, base_url):
+    """Searching "GPT-2" and opening the GPT-2 page marks "GPT-2", never a lone "2" ("2.", "2019")."""
+    top_results(search_page, base_url, "GPT-2")
+    href = search_page.evaluate("document.querySelector('li.md-search-result__item a.md-search-result__link').href")
+    assert href.startswith(base_url + "code/gpt2/?h="), href
+    page = browser.new_page()
+    try:
+        page.goto(href, wait_until="networkidle")
+        page.wait_for_function("document.querySelectorAll('article mark').length > 0")
+        marks = _marks(page)
+        assert not [m for m in marks if re.fullmatch(r"\W*\d\W*", m)], f"lone digits marked: {marks}"
+        assert sum(m.casefold() == "gpt-2" for m in marks) >= 3, marks
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("query,location,word", [
+    ("注意力", "qa/principles/", "注意力"),  # the page has 自注意力机制, found by its part 注意力
+    ("Speech synthesis", "glossary/#tts", "Speech synthesis"),  # an entry found by its joined name
+    ("分辨真假", "glossary/#gan", "分辨真假"),  # a word of a definition
+])
+def test_snippet_shows_the_matched_word(search_page, base_url, query, location, word):
+    top_results(search_page, base_url, query)
+    marks = search_page.evaluate("""([location, base]) => [...document.querySelectorAll('a.md-search-result__link')]
+        .filter(a => a.href.replace(base, '').replace(/\\?h=[^#]*/, '') === location)
+        .map(a => [...a.querySelectorAll('mark')].map(m => m.textContent))""", [location, base_url])
+    assert marks, f"{query!r}: no result for {location}"
+    assert any(word.casefold() in " ".join(m).casefold() for m in marks), f"{query!r}: {location} marks {marks}"
 
 
 def test_build_stops_when_materials_script_changes(tmp_path):

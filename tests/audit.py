@@ -6,6 +6,7 @@ Used by tests/test_audit.py and tests/test_links.py, and runnable by hand:
     python tests/audit.py links [--site DIR]   # every external link, with the pages using it (`make links`)
     python tests/audit.py buildtime            # full build vs a plain Material build of the same Markdown
     python tests/audit.py reload               # seconds from editing a page to `mkdocs serve` serving it
+    python tests/audit.py search [--site DIR]  # search index size, time to first results (tests/search_audit.py)
 
 Without --site the site is built into a temporary folder first. Lighthouse runs from
 tests/node_modules (`npm ci` in tests/), on Debian's Chromium, emulating a phone, against
@@ -407,7 +408,7 @@ def _site(args) -> tuple[Path, tempfile.TemporaryDirectory | None]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["audit", "links", "buildtime", "reload"])
+    parser.add_argument("command", choices=["audit", "links", "buildtime", "reload", "search"])
     parser.add_argument("--site", help="an already built site folder (default: build one now)")
     parser.add_argument("--reports", help="keep the Lighthouse JSON reports in this folder")
     args = parser.parse_args(argv)
@@ -427,6 +428,11 @@ def main(argv: list[str] | None = None) -> int:
             for url, pages in links.items():
                 print(f"{url}\t{' '.join(pages)}")
             print(f"{len(links)} external links; check them by hand (the tests have no network).", file=sys.stderr)
+            return 0
+        if args.command == "search":
+            from search_audit import report
+
+            print(report(site))
             return 0
         missing = missing_pages(site)
         if missing:

@@ -552,3 +552,23 @@ def test_build_stops_when_materials_script_changes(tmp_path):
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0, "the build passed with a changed script"
     assert "index$ is fetched by ks() at start-up" in result.log, result.log[-2000:]
+
+
+# ---- scale ------------------------------------------------------------------------------------------
+
+# The search index, gzipped as served: 26 KB before definitions were indexed, 42 KB after
+# (python tests/audit.py search prints the figures and the time to first results). Generous: the
+# 延伸题库 multiplies the pages; far beyond this, lunr's one-piece index would be the wrong tool
+# (README, Search).
+INDEX_BUDGET_BYTES = 400 * 1024
+
+
+def test_search_index_stays_within_its_budget(site):
+    from search_audit import index_size
+
+    size = index_size(site)
+    assert size["gzip"] <= INDEX_BUDGET_BYTES, (
+        f"search index {size['gzip'] / 1024:.0f} KB gzipped, over {INDEX_BUDGET_BYTES // 1024} KB")
+    # The traditional-character table ships with the index, not with every page's worker.
+    config = __import__("json").loads((site / "search/search_index.json").read_text(encoding="utf-8"))["config"]
+    assert len(config["t2s"]) > 200 and "網路" in config["t2s_words"]

@@ -220,6 +220,21 @@ EXACT_NAMES = [
     ("词元", "token"),
 ]
 
+# Names readers commonly use for a term, kept as its aliases in docs/glossary.yml: typed alone, each
+# finds its entry first (a sample; every alias is checked through the worker below).
+VARIANT_NAMES = [
+    ("批归一化", "batch-norm"),
+    ("批标准化", "batch-norm"),
+    ("递归神经网络", "rnn"),
+    ("激励函数", "activation-function"),
+    ("误差反向传播", "backpropagation"),
+    ("代价函数", "loss-function"),
+    ("语音转文字", "asr"),
+    ("抱抱脸", "hugging-face"),
+    ("开发集", "validation-set"),
+    ("精调", "fine-tuning"),
+]
+
 SEARCH_INPUT = "input.md-search__input"
 
 
@@ -302,6 +317,15 @@ def test_nonsense_query_finds_nothing(search_page, base_url):
 
 @pytest.mark.parametrize("query,term", EXACT_NAMES, ids=[q for q, _ in EXACT_NAMES])
 def test_exact_name_ranks_its_entry_first(search_page, base_url, query, term):
+    groups = top_results(search_page, base_url, query)
+    assert groups and groups[0][:2] == ["glossary/", f"glossary/#{term}"], (
+        f"{query!r}: glossary/#{term} is not the first result: {groups}")
+
+
+@pytest.mark.parametrize("query,term", VARIANT_NAMES, ids=[q for q, _ in VARIANT_NAMES])
+def test_variant_name_is_an_alias_and_finds_its_entry_first(search_page, base_url, query, term):
+    terms = {t["id"]: t for t in yaml.safe_load((ROOT / "docs" / "glossary.yml").read_text(encoding="utf-8"))["terms"]}
+    assert query in terms[term]["aliases"], f"{query!r} is not an alias of {term}"
     groups = top_results(search_page, base_url, query)
     assert groups and groups[0][:2] == ["glossary/", f"glossary/#{term}"], (
         f"{query!r}: glossary/#{term} is not the first result: {groups}")

@@ -17,8 +17,13 @@ The index (on_post_build)
   * in a glossary entry, its own names as single tokens ("Speech synthesis" -> "speechsynthesis"),
     so the entry named exactly what the reader typed outranks entries and pages that merely
     contain one of its words;
-  * in a glossary entry, the distinctive words of its definition that occur nowhere else on the
-    site (the definitions themselves are not indexed: the index is downloaded with every page).
+  * identifiers in code, whole: "model.fit" -> "#model#fit", "skip_special_tokens" ->
+    "#skip_special_tokens" (the worker adds the same key for an identifier typed as in code);
+  * the NFKC forms of words written with full-width letters (the worker normalises queries too).
+- Each glossary entry's definition joins its section's text (the index is fetched only when search
+  opens): a word of a definition finds the term, and the result shows the definition.
+- `config.t2s` and `config.t2s_words`: the tables with which the worker converts a query in
+  traditional characters (OpenCC's t2s for the characters the index has, and regional words).
 - A page whose first heading repeats the page title (the notebooks: mkdocs-jupyter nests the
   title in a cell, so Material's parser makes it a section of its own) is one document, so its
   result does not print the title twice; so is the notebooks' section headed only by the 本站补充 badge.
@@ -34,9 +39,13 @@ The worker (search.*.min.js)
   clause (so "Transformer" ranks the term above "Transformers"), requires the joined form of a
   hyphenated word and prefers the joined form of a query of several Latin words, and strips the
   zero-width spaces from result titles and snippets (a line could start with "，" and copying a
-  snippet copied them).
+  snippet copied them). It normalises the query (NFKC, traditional to simplified), drops the
+  words of a question (什么, 怎么, 的 …), ranks an identifier's code first, marks the query's words
+  in a snippet found by a hidden key, and links results with whole terms (?h=gpt-2).
 
 The main script (bundle.*.min.js)
+- The landing highlight keeps each term of ?h= whole and skips lone letters and digits: it split
+  "GPT-2" on the separator and marked every "2" on the page.
 - The search index is fetched when the reader first opens search (or lands from a search result,
   whose ?h= highlights the words), not on every page load: Material fetched it at once, about
   24 KB gzipped, a quarter of what a page transfers, for the few visits that search. The first
@@ -53,8 +62,6 @@ import unicodedata
 from pathlib import Path
 
 import jieba
-import jieba.analyse
-import jieba.posseg
 import opencc
 from mkdocs.exceptions import PluginError
 
@@ -114,13 +121,6 @@ TAG = re.compile(r"<[^>]*>")
 HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 HYPHENATED = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![A-Za-z0-9_])")
-# A Latin word of a definition: a letter (accented ones too), then letters and digits.
-LATIN_WORD = re.compile(r"^[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f]*$")
-# jieba's part-of-speech tags of content words: nouns, verbs, adjectives, idioms, abbreviations.
-CONTENT_TAGS = "nvalijz"
-# How many Chinese words of each definition are indexed (every Latin word is): each costs every
-# page about 5 bytes of download; all of them would cost 3.5 KB.
-DEFINITION_HAN_WORDS = 2
 # Traditional Chinese queries: the worker (hooks/search_worker.js) converts them to the simplified
 # forms the index has, first these regional words (Taiwan and Hong Kong usage, typed in traditional
 # characters), then character by character with `config.t2s`: for every character of the index,
@@ -247,13 +247,6 @@ def _add_keys(docs: list[dict], glossary: content.Glossary, separator: re.Patter
         text = keys(doc["text"]) + _normalised(_words(doc["title"], separator) + _words(doc["text"], separator))
         added[doc["location"]] = (list(dict.fromkeys(names + title)), text)
 
-    # Definition words that no page, heading or key has: the only way to find them.
-    everywhere = {w for doc in docs for field in ("title", "text") for w in _words(doc[field], separator)}
-    everywhere |= {w for title, text in added.values() for w in title + text}
-    for location, term in entries.items():
-        if location in added:
-            added[location][1].extend(_definition_words(term.definition, separator, everywhere))
-
     for doc in docs:
         title, text = added[doc["location"]]
         seen = set(title) | set(_words(doc["title"], separator)) | set(_words(doc["text"], separator))
@@ -262,27 +255,6 @@ def _add_keys(docs: list[dict], glossary: content.Glossary, separator: re.Patter
             doc[TITLE_KEYS] = " ".join(title)
         if text:
             doc[TEXT_KEYS] = " ".join(text)
-
-
-def _definition_words(definition: str, separator: re.Pattern, known: set[str]) -> list[str]:
-    """The words of a definition that go into the index, of those not `known` elsewhere: every
-    Latin word (the names of models, libraries, people: Whisper, BERT, LeCun) and its most
-    distinctive Chinese content words (nouns, verbs, adjectives, idioms, abbreviations) by the
-    inverse document frequency jieba ships for keyword extraction. Numbers and single characters
-    are left out."""
-    words = []
-    for piece in separator.split(definition):
-        for word, tag in jieba.posseg.cut(piece, HMM=False) if HAN_RUN.search(piece) else [(piece, "eng")]:
-            if LATIN_WORD.match(word):
-                words.append((word.lower(), "eng"))
-            elif HAN_WORD.match(word):
-                words.append((word, tag))
-    words = [(w, tag) for w, tag in dict.fromkeys(words) if w not in known and len(w) > 1]
-    latin = [w for w, tag in words if tag == "eng"]
-    idf = jieba.analyse.default_tfidf
-    han = sorted({w for w, tag in words if tag[0] in CONTENT_TAGS},
-                 key=lambda w: (-idf.idf_freq.get(w, idf.median_idf), w))
-    return latin + han[:DEFINITION_HAN_WORDS]
 
 
 def _trim_zero_width(text: str, separator: re.Pattern) -> str:

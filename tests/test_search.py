@@ -533,6 +533,9 @@ def _marks(page) -> list[str]:
 def test_landing_from_gpt2_marks_the_name_not_every_digit(search_page, browser, base_url):
     """Searching "GPT-2" and opening the GPT-2 page marks "GPT-2", never a lone "2" ("2.", "2019")."""
     top_results(search_page, base_url, "GPT-2")
+    # The list drawn for the whole query, not for "GPT-" typed a moment before.
+    search_page.wait_for_function("""() => [...document.querySelectorAll('a.md-search-result__link')]
+        .some(a => new URL(a.href).searchParams.get('h') === 'gpt-2')""")
     href = search_page.evaluate("document.querySelector('li.md-search-result__item a.md-search-result__link').href")
     assert href.startswith(base_url + "code/gpt2/?h="), href
     page = browser.new_page()

@@ -238,9 +238,35 @@ VARIANT_NAMES = [
 SEARCH_INPUT = "input.md-search__input"
 
 
+# Counts the queries sent to Material's search worker and the results it has answered, so a test
+# reads the list drawn for the last query typed, not one left from a keystroke before (the worker
+# answers in order; with a large index each answer takes a while).
+COUNT_QUERIES = """(() => {
+    const post = Worker.prototype.postMessage;
+    window.searchQueries = 0;
+    window.searchAnswers = 0;
+    Worker.prototype.postMessage = function (message, ...rest) {
+        if (!this.counted) {
+            this.counted = true;
+            this.addEventListener('message', event => {
+                if (event.data && event.data.type === 3) window.searchAnswers++;
+            });
+        }
+        if (message && message.type === 2) window.searchQueries++;
+        return post.call(this, message, ...rest);
+    };
+})()"""
+
+
+def search_tab(browser, **options):
+    page = browser.new_page(**options)
+    page.add_init_script(COUNT_QUERIES)
+    return page
+
+
 @pytest.fixture(scope="module")
 def search_page(browser, base_url):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = search_tab(browser, viewport={"width": 1280, "height": 900})
     page.goto(base_url)
     yield page
     page.close()
@@ -270,7 +296,9 @@ def titled_results(page, base_url: str, query: str, groups: int = 3) -> list[lis
             return meta && /\\d|没有/.test(meta.textContent);
         }"""
     )
-    page.wait_for_timeout(150)  # let the result list settle after the last keystroke
+    # Every query answered, then two frames for Material to draw the last answer.
+    page.wait_for_function("window.searchQueries > 0 && window.searchAnswers === window.searchQueries")
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return [[tuple(item) for item in group] for group in page.evaluate(
         """([n, base]) => [...document.querySelectorAll('li.md-search-result__item')]
             .slice(0, n)
@@ -430,7 +458,7 @@ RENDERED = """() => [...document.querySelectorAll('li.md-search-result__item')].
 @pytest.fixture(scope="module")
 def phone_results(browser, base_url):
     """What the snippet queries render on a phone: {query: [per result group: RENDERED]}."""
-    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page = search_tab(browser, viewport={"width": 375, "height": 812})
     page.goto(base_url)
     rendered = {}
     for query in SNIPPET_QUERIES:

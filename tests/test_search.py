@@ -154,8 +154,8 @@ QUERIES = [
     # regional words among them (網路, 辨識, 資料).
     ("神經網路", "qa/training/", "traditional"),
     ("機器翻譯", "qa/nlp/", "traditional"),
-    ("預訓練", "qa/principles/", "traditional"),
-    ("微調", "qa/principles/", "traditional"),
+    ("預訓練", "glossary/#pretraining", "traditional"),
+    ("微調", "glossary/#fine-tuning", "traditional"),
     ("損失函數", "glossary/#loss-function", "traditional"),
     ("自注意力機制", "glossary/#self-attention", "traditional"),
     ("語音辨識", "qa/speech/", "traditional"),
@@ -167,7 +167,7 @@ QUERIES = [
     ("ＣＮＮ", "code/mnist/", "full-width"),
     ("ＭＮＩＳＴ", "code/mnist/", "full-width"),
     ("ＧＰＴ－２", "code/gpt2/", "full-width"),
-    ("Ｐｙｔｏｒｃｈ", "code/mnist/", "full-width"),
+    ("Ｐｙｔｏｒｃｈ", "glossary/#pytorch", "full-width"),
     # Identifiers as written in the notebooks' code (IDENTIFIERS: ranked first).
     ("tf.keras.layers.Dense", "code/mnist/", "identifier"),
     ("skip_special_tokens", "code/gpt2/", "identifier"),
@@ -186,7 +186,7 @@ QUERIES = [
     ("访问控制", "glossary/#data-privacy", "definition text"),
     ("分辨真假", "glossary/#gan", "definition text"),
     ("国家标准", "glossary/#mnist", "definition text"),
-    ("一阶矩", "glossary/#adam", "definition text"),
+    ("蛋白质", "glossary/#drug-discovery", "definition text"),
     ("随机数", "glossary/#random-seed", "definition text"),
     ("化合物", "glossary/#drug-discovery", "definition text"),
     ("乳腺癌", "glossary/#cancer-screening", "definition text"),
@@ -348,6 +348,18 @@ def test_exact_name_ranks_its_entry_first(search_page, base_url, query, term):
     groups = top_results(search_page, base_url, query)
     assert groups and groups[0][:2] == ["glossary/", f"glossary/#{term}"], (
         f"{query!r}: glossary/#{term} is not the first result: {groups}")
+
+
+# A query in traditional characters lists what its simplified form lists.
+TRADITIONAL_PAIRS = [("神經網路", "神经网络"), ("預訓練", "预训练"), ("語音辨識", "语音识别"), ("資料隱私", "数据隐私"),
+                     ("損失函數", "损失函数")]
+
+
+@pytest.mark.parametrize("traditional,simplified", TRADITIONAL_PAIRS, ids=[t for t, _ in TRADITIONAL_PAIRS])
+def test_traditional_query_lists_what_its_simplified_form_lists(search_page, base_url, traditional, simplified):
+    expected = top_results(search_page, base_url, simplified)
+    assert expected, f"{simplified!r} finds nothing"
+    assert top_results(search_page, base_url, traditional) == expected
 
 
 @pytest.mark.parametrize("query,term", VARIANT_NAMES, ids=[q for q, _ in VARIANT_NAMES])
@@ -578,7 +590,8 @@ def test_landing_from_gpt2_marks_the_name_not_every_digit(search_page, browser, 
 
 
 @pytest.mark.parametrize("query,location,word", [
-    ("注意力", "qa/principles/", "注意力"),  # the page has 自注意力机制, found by its part 注意力
+    ("数据融合", "qa/principles/", "数据融合"),  # the page has 多模态数据融合, found by its part 数据融合
+    ("情感识别", "qa/speech/", "情感识别"),  # the page has 语音情感识别
     ("Speech synthesis", "glossary/#tts", "Speech synthesis"),  # an entry found by its joined name
     ("分辨真假", "glossary/#gan", "分辨真假"),  # a word of a definition
 ])

@@ -408,6 +408,18 @@ def _page_url(site, page_id: str) -> str:
     raise AssertionError(f"no page for id {page_id!r}")
 
 
+def _bank_pages_by_term() -> dict[str, set[str]]:
+    """The 延伸题库 pages that explain a term: those listing it in their front matter `terms`."""
+    pages: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "docs" / "bank").glob("*/*.md")):
+        if path.name == "index.md":
+            continue
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1]) or {}
+        for term in front.get("terms", []):
+            pages.setdefault(term, set()).add(f"bank/{path.parent.name}/{path.stem}/")
+    return pages
+
+
 def _plain(text: str) -> str:
     """A title or name as compared: no markup, case, spaces or hyphens ("Chinese CLIP" is "Chinese-CLIP")."""
     return re.sub(r"[\s\-]+", "", re.sub("<[^>]+>", "", text)).casefold()
@@ -415,16 +427,18 @@ def _plain(text: str) -> str:
 
 def test_every_glossary_name_ranks_its_entry_or_page_first(search_page, site):
     """Every name of every term (Chinese, English, abbreviations, aliases), typed alone: the first
-    result is the term's glossary entry, or a page that uses the term and names it (by any of its
-    names) in its title or in the title of a section shown with it: the page that explains it."""
+    result is the term's glossary entry, or a page that uses the term (an article page in its
+    `questions`, a 延伸题库 page listing it in `terms`) and names it (by any of its names) in its
+    title or in the title of a section shown with it: the page that explains it."""
     terms = yaml.safe_load((ROOT / "docs" / "glossary.yml").read_text(encoding="utf-8"))["terms"]
     names = {name: term for term in terms
              for name in dict.fromkeys([term["zh"], term["en"], *term["abbr"], *term["aliases"]])}
     first = search_page.evaluate(WORKER_FIRST_GROUPS, [list(names)])
+    bank = _bank_pages_by_term()
     misses = []
     for name, term in names.items():
         group = first[name]
-        pages = {_page_url(site, page_id) for page_id in term["questions"]}
+        pages = {_page_url(site, page_id) for page_id in term["questions"]} | bank.get(term["id"], set())
         titles = " ".join(_plain(title) for _, title, _ in group)  # the page's and its sections'
         entry_first = bool(group) and group[0][0] == f"glossary/#{term['id']}"
         page_first = bool(group) and group[0][0].split("#")[0] in pages and any(

@@ -96,6 +96,7 @@ def _article_card(page_html: str, page_id: str, url: str) -> str:
 
 def on_nav(nav, config, files, **kwargs):
     """Each bank question's group is its nav section: "延伸题库 · Transformer 基础"."""
+    _state["order"] = [content.page_id(page.file.src_uri) for page in nav.pages]
     for page in nav.pages:
         uri = page.file.src_uri
         if content.is_bank_question(uri) and page.parent is not None:
@@ -147,8 +148,18 @@ def on_post_build(config, **kwargs):
     groups = [ARTICLE_GROUP] + list(dict.fromkeys(_state["groups"].values()))
     groups += [f"术语表 · {name}" for cid, name in site.glossary.categories.items()
                if any(t.category == cid for t in site.glossary.terms)]
+    order = {page_id: n for n, page_id in enumerate(_state["order"])}
+    terms = {f"t:{t.id}": n for n, t in enumerate(site.glossary.terms)}
+    follow_ups = {f"f:{q.id}#{f.id}": n + 1 for q in site.bank.values() for n, f in enumerate(q.follow_ups)}
+
+    def reading_order(key: str):
+        """Groups in nav order; in a group, each question before its 追问, pages as the nav has them."""
+        page_id = key[2:].split("#")[0]
+        return (groups.index(cards[key]["group"]), terms.get(key, order.get(page_id, 0)), follow_ups.get(key, 0))
+
     index, texts = {}, [{} for _ in groups]
-    for key, card in cards.items():
+    for key in sorted(cards, key=reading_order):
+        card = cards[key]
         group = groups.index(card["group"])
         index[key] = [group, card.get("difficulty", 0), content.FREQUENCIES.index(card["frequency"])
                       if "frequency" in card else -1]

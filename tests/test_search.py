@@ -326,7 +326,7 @@ def titled_results(page, base_url: str, query: str, groups: int = 3) -> list[lis
         }"""
     )
     # Every query answered, then two frames for Material to draw the last answer.
-    page.wait_for_function("window.searchQueries > 0 && window.searchAnswers === window.searchQueries")
+    page.wait_for_function("() => window.searchQueries > 0 && window.searchAnswers === window.searchQueries")
     page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return [[tuple(item) for item in group] for group in page.evaluate(
         """([n, base]) => [...document.querySelectorAll('li.md-search-result__item')]
@@ -625,7 +625,7 @@ def test_landing_from_gpt2_marks_the_name_not_every_digit(search_page, browser, 
     page = browser.new_page()
     try:
         page.goto(href, wait_until="networkidle")
-        page.wait_for_function("document.querySelectorAll('article mark').length > 0")
+        page.wait_for_function("() => document.querySelectorAll('article mark').length > 0")
         marks = _marks(page)
         assert not [m for m in marks if re.fullmatch(r"\W*\d\W*", m)], f"lone digits marked: {marks}"
         assert sum(m.casefold() == "gpt-2" for m in marks) >= 3, marks

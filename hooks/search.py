@@ -17,8 +17,13 @@ The index (on_post_build)
   * in a glossary entry, its own names as single tokens ("Speech synthesis" -> "speechsynthesis"),
     so the entry named exactly what the reader typed outranks entries and pages that merely
     contain one of its words;
-  * in a glossary entry, the distinctive words of its definition that occur nowhere else on the
-    site (the definitions themselves are not indexed: the index is downloaded with every page).
+  * identifiers in code, whole: "model.fit" -> "#model#fit", "skip_special_tokens" ->
+    "#skip_special_tokens" (the worker adds the same key for an identifier typed as in code);
+  * the NFKC forms of words written with full-width letters (the worker normalises queries too).
+- Each glossary entry's definition joins its section's text (the index is fetched only when search
+  opens): a word of a definition finds the term, and the result shows the definition.
+- `config.t2s` and `config.t2s_words`: the tables with which the worker converts a query in
+  traditional characters (OpenCC's t2s for the characters the index has, and regional words).
 - A page whose first heading repeats the page title (the notebooks: mkdocs-jupyter nests the
   title in a cell, so Material's parser makes it a section of its own) is one document, so its
   result does not print the title twice; so is the notebooks' section headed only by the 本站补充 badge.
@@ -34,9 +39,13 @@ The worker (search.*.min.js)
   clause (so "Transformer" ranks the term above "Transformers"), requires the joined form of a
   hyphenated word and prefers the joined form of a query of several Latin words, and strips the
   zero-width spaces from result titles and snippets (a line could start with "，" and copying a
-  snippet copied them).
+  snippet copied them). It normalises the query (NFKC, traditional to simplified), drops the
+  words of a question (什么, 怎么, 的 …), ranks an identifier's code first, marks the query's words
+  in a snippet found by a hidden key, and links results with whole terms (?h=gpt-2).
 
 The main script (bundle.*.min.js)
+- The landing highlight keeps each term of ?h= whole and skips lone letters and digits: it split
+  "GPT-2" on the separator and marked every "2" on the page.
 - The search index is fetched when the reader first opens search (or lands from a search result,
   whose ?h= highlights the words), not on every page load: Material fetched it at once, about
   24 KB gzipped, a quarter of what a page transfers, for the few visits that search. The first
@@ -49,11 +58,11 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import jieba
-import jieba.analyse
-import jieba.posseg
+import opencc
 from mkdocs.exceptions import PluginError
 
 import content
@@ -92,6 +101,17 @@ BUNDLE_CONTRACT = {
     "Z is shareReplay": "function Z(e,t,r){var o,n,i,s,a=!1;return e&&typeof e==\"object\"?(o=e.bufferSize,",
 }
 
+# Material's landing highlight (?h=): it replaced "-" by a space and split the words on the whole
+# separator, so "GPT-2" marked every "2" on the page. The patched one keeps each word of ?h= whole
+# ("gpt-2", "model.fit": the worker sends the hyphenated and dotted forms) and skips lone letters
+# and digits.
+EAGER_HIGHLIGHT = ('n=n.replace(/[\\s*+\\-:~^]+/g," ").replace(/&/g,"&amp;").trim();let i=new RegExp(`(^|${e.separator}|)'
+                   '(${n.replace(/[|\\\\{}()[\\]^$+*?.-]/g,"\\\\$&").replace(r,"|")})`,"img")')
+WHOLE_HIGHLIGHT = ('n=n.replace(/[\\s*+:~^]+/g," ").replace(/&/g,"&amp;").trim();let i=new RegExp(`(^|${e.separator}|)'
+                   '(${n.split(" ").filter(w=>!/^[a-z0-9]$/i.test(w)).map(w=>w.replace(/[|\\\\{}()[\\]^$+*?.-]/g,"\\\\$&"))'
+                   '.join("|")||"\\uFFFD"})`,"img")')
+BUNDLE_CONTRACT["the landing highlight splits ?h= on the separator"] = EAGER_HIGHLIGHT
+
 GLOSSARY_URL = f"{content.GLOSSARY_DIR}/"  # the index page, where every entry has its section
 TITLE_KEYS = "title_keys"
 TEXT_KEYS = "text_keys"
@@ -101,13 +121,35 @@ TAG = re.compile(r"<[^>]*>")
 HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 HYPHENATED = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![A-Za-z0-9_])")
-# A Latin word of a definition: a letter (accented ones too), then letters and digits.
-LATIN_WORD = re.compile(r"^[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f]*$")
-# jieba's part-of-speech tags of content words: nouns, verbs, adjectives, idioms, abbreviations.
-CONTENT_TAGS = "nvalijz"
-# How many Chinese words of each definition are indexed (every Latin word is): each costs every
-# page about 5 bytes of download; all of them would cost 3.5 KB.
-DEFINITION_HAN_WORDS = 2
+# Material's tags field counts 1,000,000 (its titles 1,000): a query word that starts a topic tag
+# of the 延伸题库 ("应用" of "应用与前沿", "隐私" of "隐私与安全") put every page with that tag above
+# the page that has the word in its title ("语音识别有哪些应用" listed 应用与前沿 pages first).
+TAGS_BOOST = 10
+# Traditional Chinese queries: the worker (hooks/search_worker.js) converts them to the simplified
+# forms the index has, first these regional words (Taiwan and Hong Kong usage, typed in traditional
+# characters), then character by character with `config.t2s`: for every character of the index,
+# the traditional characters that OpenCC's t2s converts to it, as one string of pairs (about
+# 1.7 KB gzipped; the traditional forms of every index word as hidden keys would add 9 KB).
+TRADITIONAL = "t2s"
+REGIONAL = "t2s_words"
+REGIONAL_WORDS = {
+    "網路": "网络", "資料": "数据", "程式": "程序", "軟體": "软件", "硬體": "硬件", "函式": "函数",
+    "演算法": "算法", "資訊": "信息", "伺服器": "服务器", "記憶體": "内存", "最佳化": "优化",
+    "預設": "默认", "物件": "对象", "介面": "接口", "模組": "模块", "叢集": "集群", "位元": "比特",
+    "解析度": "分辨率", "人工智慧": "人工智能", "數位": "数字", "類神經網路": "神经网络", "遞迴": "递归",
+    "訊號": "信号", "檔案": "文件", "批次": "批量", "正規化": "归一化", "辨識": "识别", "影像辨識": "图像识别",
+    "過度擬合": "过拟合", "品質": "质量", "迴歸": "回归", "監督式": "监督", "非監督式": "无监督",
+    "遞歸神經網路": "循环神经网络", "大型語言模型": "大语言模型", "資料庫": "数据库", "程式碼": "代码",
+    "原始碼": "源代码",
+}
+# Identifiers in code: "model.fit", "tf.keras.layers.Dense" (every chain of two or more of its
+# parts), "skip_special_tokens". The separator splits a dotted name, so each is kept whole as a
+# hidden title key, "#" + its parts joined by "#", which no typed word can be a prefix of; the worker
+# adds the same key for an identifier typed in the query.
+CODE = re.compile(r"<code>(.*?)</code>", re.S)
+DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+UNDERSCORED = re.compile(r"(?<![\w.])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+(?![\w])")
+IDENTIFIER_MARK = "#"
 
 
 def on_post_build(config, **kwargs):
@@ -119,10 +161,15 @@ def on_post_build(config, **kwargs):
     glossary = content.load_glossary(Path(config["docs_dir"]) / content.GLOSSARY_FILE, None,
                                      f"docs/{content.GLOSSARY_FILE}")
     data["docs"] = _merge_repeated_titles(data["docs"])
+    _add_definitions(data["docs"], glossary)
     _add_keys(data["docs"], glossary, separator)
     for doc in data["docs"]:
         for field in ("title", "text"):
             doc[field] = _trim_zero_width(doc[field], separator)
+    if "tags" in data["config"]["fields"]:  # a page's topic tags count as a hidden title key
+        data["config"]["fields"]["tags"]["boost"] = TAGS_BOOST
+    data["config"][TRADITIONAL] = _traditional_table(data["docs"])
+    data["config"][REGIONAL] = REGIONAL_WORDS
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
@@ -202,14 +249,9 @@ def _add_keys(docs: list[dict], glossary: content.Glossary, separator: re.Patter
         names = [_joined(name, separator) for name in term.names] if term else []
         names += [s for name in names for s in compounds.get(name, ())]
         title = [w for w in keys(doc["title"]) if w not in _words(doc["title"], separator)]
-        added[doc["location"]] = (list(dict.fromkeys(names + title)), keys(doc["text"]))
-
-    # Definition words that no page, heading or key has: the only way to find them.
-    everywhere = {w for doc in docs for field in ("title", "text") for w in _words(doc[field], separator)}
-    everywhere |= {w for title, text in added.values() for w in title + text}
-    for location, term in entries.items():
-        if location in added:
-            added[location][1].extend(_definition_words(term.definition, separator, everywhere))
+        title += _identifiers(doc["text"])
+        text = keys(doc["text"]) + _normalised(_words(doc["title"], separator) + _words(doc["text"], separator))
+        added[doc["location"]] = (list(dict.fromkeys(names + title)), text)
 
     for doc in docs:
         title, text = added[doc["location"]]
@@ -219,27 +261,6 @@ def _add_keys(docs: list[dict], glossary: content.Glossary, separator: re.Patter
             doc[TITLE_KEYS] = " ".join(title)
         if text:
             doc[TEXT_KEYS] = " ".join(text)
-
-
-def _definition_words(definition: str, separator: re.Pattern, known: set[str]) -> list[str]:
-    """The words of a definition that go into the index, of those not `known` elsewhere: every
-    Latin word (the names of models, libraries, people: Whisper, BERT, LeCun) and its most
-    distinctive Chinese content words (nouns, verbs, adjectives, idioms, abbreviations) by the
-    inverse document frequency jieba ships for keyword extraction. Numbers and single characters
-    are left out."""
-    words = []
-    for piece in separator.split(definition):
-        for word, tag in jieba.posseg.cut(piece, HMM=False) if HAN_RUN.search(piece) else [(piece, "eng")]:
-            if LATIN_WORD.match(word):
-                words.append((word.lower(), "eng"))
-            elif HAN_WORD.match(word):
-                words.append((word, tag))
-    words = [(w, tag) for w, tag in dict.fromkeys(words) if w not in known and len(w) > 1]
-    latin = [w for w, tag in words if tag == "eng"]
-    idf = jieba.analyse.default_tfidf
-    han = sorted({w for w, tag in words if tag[0] in CONTENT_TAGS},
-                 key=lambda w: (-idf.idf_freq.get(w, idf.median_idf), w))
-    return latin + han[:DEFINITION_HAN_WORDS]
 
 
 def _trim_zero_width(text: str, separator: re.Pattern) -> str:
@@ -255,6 +276,50 @@ def _trim_zero_width(text: str, separator: re.Pattern) -> str:
                 continue
         out.append(char)
     return "".join(out)
+
+
+def _add_definitions(docs: list[dict], glossary: content.Glossary) -> None:
+    """Each glossary entry's definition joins its section's text, cut into words as Material's
+    plugin cuts Chinese (jieba, zero-width spaces): a word found only in a definition finds the term,
+    and the result shows the definition."""
+    entries = {f"{GLOSSARY_URL}#{term.id}": term for term in glossary.terms}
+    for doc in docs:
+        term = entries.get(doc["location"])
+        if term is not None:
+            words = ZWSP.join(w for w in jieba.cut(term.definition) if w)
+            doc["text"] = f"{doc['text']} <p>{words}</p>".strip()
+
+
+def _identifiers(text: str) -> list[str]:
+    """The identifier keys of the code in a section's text (see DOTTED)."""
+    keys = []
+    for code in CODE.findall(text):
+        code = TAG.sub(" ", code)
+        for name in DOTTED.findall(code):
+            parts = name.lower().split(".")
+            keys += [IDENTIFIER_MARK + IDENTIFIER_MARK.join(parts[i:j])
+                     for i in range(len(parts)) for j in range(i + 2, len(parts) + 1)]
+        keys += [IDENTIFIER_MARK + name.lower() for name in UNDERSCORED.findall(code)]
+    return keys
+
+
+def _normalised(words: list[str]) -> list[str]:
+    """Full-width letters and digits (ＣＮＮ) and other compatibility forms, as NFKC makes them:
+    the worker normalises the query the same way."""
+    return [n for w in words if (n := unicodedata.normalize("NFKC", w).lower()) != w]
+
+
+def _traditional_table(docs: list[dict]) -> str:
+    """Pairs of (traditional, simplified) characters, for the simplified characters the index has."""
+    chars = {c for doc in docs for field in ("title", "text") for run in HAN_RUN.findall(doc[field]) for c in run}
+    t2s = opencc.OpenCC("t2s")
+    pairs = {}
+    for code in [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)]:
+        char = chr(code)
+        simple = t2s.convert(char)
+        if simple != char and simple in chars:
+            pairs[char] = simple
+    return "".join(t + s for t, s in sorted(pairs.items()))
 
 
 # ---- the worker ----------------------------------------------------------------------------------
@@ -301,4 +366,4 @@ def _load_index_on_demand(config):
             )
     if code.index(BUNDLE_CONTRACT["the toggles are known before index$"]) > code.index(EAGER_INDEX):
         raise PluginError(f"hooks/search.py: {path.name} sets up index$ before the toggles; update LAZY_INDEX")
-    path.write_text(code.replace(EAGER_INDEX, LAZY_INDEX), encoding="utf-8")
+    path.write_text(code.replace(EAGER_INDEX, LAZY_INDEX).replace(EAGER_HIGHLIGHT, WHOLE_HIGHLIGHT), encoding="utf-8")

@@ -6,6 +6,7 @@ Used by tests/test_audit.py and tests/test_links.py, and runnable by hand:
     python tests/audit.py links [--site DIR]   # every external link, with the pages using it (`make links`)
     python tests/audit.py buildtime            # full build vs a plain Material build of the same Markdown
     python tests/audit.py reload               # seconds from editing a page to `mkdocs serve` serving it
+    python tests/audit.py search [--site DIR]  # search index size, time to first results (tests/search_audit.py)
 
 Two kinds of figures, kept apart on purpose:
 
@@ -592,7 +593,7 @@ def _audit(args, site: Path, tmp: tempfile.TemporaryDirectory | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["audit", "links", "buildtime", "reload"])
+    parser.add_argument("command", choices=["audit", "links", "buildtime", "reload", "search"])
     parser.add_argument("--site", help="an already built site folder (default: build one now)")
     parser.add_argument("--reports", help="keep the Lighthouse JSON reports in this folder")
     parser.add_argument("--runs", type=int, default=RUNS, help=f"Lighthouse runs per page (default {RUNS})")
@@ -614,6 +615,11 @@ def main(argv: list[str] | None = None) -> int:
             for url, pages in links.items():
                 print(f"{url}\t{' '.join(pages)}")
             print(f"{len(links)} external links; check them by hand (the tests have no network).", file=sys.stderr)
+            return 0
+        if args.command == "search":
+            from search_audit import report
+
+            print(report(site))
             return 0
         return _audit(args, site, tmp)
     finally:

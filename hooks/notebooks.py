@@ -140,6 +140,18 @@ def on_files(files: Files, config, **kwargs):
     return files
 
 
+COUNT_MARKER = "<!-- count:notebooks -->"  # in any page or its description: the number of notebooks
+
+
+def on_page_markdown(markdown: str, page: Page, **kwargs) -> str:
+    """Counts come from the data: COUNT_MARKER becomes the number of notebooks the build found."""
+    count = str(sum(1 for key in _state if key.startswith(f"{SECTION}/")))
+    description = page.meta.get("description")
+    if isinstance(description, str) and COUNT_MARKER in description:
+        page.meta["description"] = description.replace(COUNT_MARKER, count)
+    return markdown.replace(COUNT_MARKER, count)
+
+
 def _cleanup() -> None:
     stage = _state.pop("stage", None)
     if stage:

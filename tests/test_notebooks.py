@@ -97,19 +97,22 @@ def test_code_index_links_each_question_to_its_notebook(site):
 
 
 def test_the_sites_own_notebook_never_reads_as_the_articles(site):
-    """Its title says 本站补充, its first cell says it is not the article's, and every heading
-    below the title sits in the boxed 本站补充 part of the page."""
+    """Its first cell says it is not the article's, its metadata marks it as the site's own (the
+    card's label says 本站补充; the title, shared with every link, says what it is about), and every
+    heading below the title sits in the boxed 本站补充 part of the page."""
     seed_headings = [heading for heading, _ in SEED_HEADINGS.values()]
     for name in SITE_NOTEBOOKS:
         notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
         first = notebook.cells[0].source
-        assert first.startswith("# 本站补充："), f"{name}.ipynb: the title must start with 本站补充"
+        assert first.startswith("# ") and not first.startswith("# 本站补充"), (
+            f"{name}.ipynb: the title names the example, not whose it is (the label and badge say that)")
+        assert notebook.metadata["site"].get("addition") is True, f"{name}.ipynb: metadata site.addition missing"
         assert "不是原文的一部分" in first
         assert notebook.cells[1].source.startswith("## 本站补充 "), f"{name}.ipynb: the second cell opens the boxed part"
         assert notebook.metadata["site"]["description"].startswith("本站编写")
         soup = _soup(_page(site, name))
         article = soup.select_one("article")
-        assert article.select_one("h1").get_text().startswith("本站补充")
+        assert article.select_one(".notebook-addition .site-addition__label").get_text() == "本站补充"
         box = article.select_one(".notebook-addition")
         assert box is not None, f"code/{name}/ has no 本站补充 box"
         outside = [h.get_text() for h in article.select("h2, h3, h4, h5, h6") if box not in h.parents]

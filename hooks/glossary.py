@@ -8,8 +8,10 @@
   page per category (glossary/<category>.md) with the entries, out of the search index. One page
   with every entry would be too heavy for a phone.
 - on_page_content: the first use of each term on a page links to its entry, with the
-  definition as native tooltip; never in headings, code or links. On the category pages the
-  definitions link the other terms they use.
+  definition as native tooltip; never in headings, code or links, and not right after another
+  term link (TERM_GAP). On the category pages the definitions link the other terms they use.
+- on_post_page: a page with term links loads docs/assets/terms.js: a tap on a term shows its
+  definition in place, with a link to the entry (phones show no tooltips).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ OLD_PERMALINKS = ('<script>(function(){var t=document.getElementById(decodeURICo
                   'if(a)location.replace(a.href)})()</script>')
 
 
+TERM_SCRIPT = "assets/terms.js"  # in docs/: a tap on a term link shows its definition
 _state: dict = {}
 
 
@@ -287,4 +290,15 @@ def on_page_content(page_html: str, page: Page, config, files: Files, **kwargs):
     linked_html = _link_terms(UNLINKED_BLOCKS.sub("\0", page_html), href, linked)
     for block in kept:
         linked_html = linked_html.replace("\0", block, 1)
+    if linked:
+        page.meta["term_script"] = True  # on_post_page: a tap shows the definition
     return linked_html
+
+
+def on_post_page(output: str, page: Page, config, **kwargs):
+    """Pages with term links (and definition tooltips) load the script that shows a term's
+    definition in place when it is tapped: docs/assets/terms.js, about 1 KB gzipped."""
+    if page.meta.get("term_script"):
+        src = get_relative_url(TERM_SCRIPT, page.url)
+        output = output.replace("</body>", f'<script src="{src}" defer></script></body>', 1)
+    return output

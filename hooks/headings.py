@@ -14,6 +14,7 @@ the text of the heading, as read or copied, is unchanged.
 
 from __future__ import annotations
 
+import html
 import re
 
 from mkdocs.plugins import event_priority
@@ -25,28 +26,40 @@ HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z0-9]+(?:[-‐][A-Za-z0-9]+)+(?![\w-])
 WBR = "<wbr>"
 
 
+# 禁则, as on the cards (hooks/cards.py): no line starts with a closing mark or ends with an opening one.
+CLOSING = set("，。、：；！？）》」』】〕〗〙〛〉”’…‥·・〜～％,.:;!?)]}%/")
+OPENING = set("（《「『【〔〖〘〚〈“‘([{")
+LATIN = re.compile(r"[A-Za-z0-9_\-]")
+
+
 def word_starts(text: str) -> list[int]:
-    """Offsets in text where a jieba word starts between two Chinese characters."""
+    """Offsets in text where a jieba word starts and a line may break: not next to a space (a
+    break already), not inside a Latin run, not before a closing or after an opening mark, not
+    inside "——" or "……". WebKit with keep-all breaks nowhere else, not even before "（"."""
     import jieba
 
     starts, offset = [], 0
     for word in jieba.lcut(text, HMM=False):
-        if 0 < offset < len(text) and HAN.match(text[offset - 1]) and HAN.match(text[offset]):
-            starts.append(offset)
+        if 0 < offset < len(text):
+            before, after = text[offset - 1], text[offset]
+            if not (before.isspace() or after.isspace() or after in CLOSING or before in OPENING
+                    or (LATIN.match(before) and LATIN.match(after)) or before == after == "—"
+                    or before == after == "…"):
+                starts.append(offset)
         offset += len(word)
     return starts
 
 
 def break_text(text: str) -> str:
     """A heading's text node with <wbr> between Chinese words and hyphenated names kept whole."""
-    if HAN.search(text):
-        starts = word_starts(text)
-        pieces, last = [], 0
-        for start in starts:
-            pieces += [text[last:start], WBR]
-            last = start
-        text = "".join(pieces) + text[last:]
-    return HYPHENATED.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text)
+    raw = html.unescape(text)  # "&amp;" is one character to jieba and to the line
+    starts = word_starts(raw) if HAN.search(raw) else []  # a Latin-only heading breaks at its spaces
+    pieces, last = [], 0
+    for start in [*starts, len(raw)]:
+        piece = html.escape(raw[last:start], quote=False)
+        pieces.append(HYPHENATED.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', piece))
+        last = start
+    return WBR.join(pieces)
 
 
 def break_heading(inner: str) -> str:

@@ -226,15 +226,16 @@ def _link_terms(page_html: str, href: dict[str, str], linked: set[str], exclude:
         return (f'<a class="glossary-term" href="{href[term.category]}#{term.id}" title="{tip}">'
                 f"{match.group(0)}</a>")
 
-    def link_prose(text: str) -> str:
+    def link_prose(text: str, after_link: bool = False, before_link: bool = False) -> str:
         titles = [m.span() for m in QUOTED_TITLE.finditer(text)]
-        out, last, linked_end = [], 0, -TERM_GAP
+        out, last, linked_end = [], 0, 0 if after_link else -TERM_GAP
         for m in pattern.finditer(text):
             out.append(text[last:m.start()])
             last = m.end()
-            # A term right after another link is left for its next use: two adjacent links are
+            # A term right next to another link is left for its next use: two adjacent links are
             # two touch targets closer than a finger ("预训练和微调" links 预训练 only).
-            if any(a < m.start() < b for a, b in titles) or m.start() - linked_end < TERM_GAP:
+            if (any(a < m.start() < b for a, b in titles) or m.start() - linked_end < TERM_GAP
+                    or before_link and len(text) - m.end() < TERM_GAP):
                 out.append(m.group(0))
                 continue
             linked_text = link(m)
@@ -244,10 +245,12 @@ def _link_terms(page_html: str, href: dict[str, str], linked: set[str], exclude:
         out.append(text[last:])
         return "".join(out)
 
-    out, depth, last = [], 0, 0
+    out, depth, last, after_link = [], 0, 0, False
     for tag in TAG.finditer(page_html):
         text = page_html[last:tag.start()]
-        out.append(link_prose(text) if depth == 0 else text)
+        before_link = tag.group(2).lower() == "a" and not tag.group(1)
+        out.append(link_prose(text, after_link, before_link) if depth == 0 else text)
+        after_link = tag.group(2).lower() == "a" and bool(tag.group(1))
         out.append(tag.group(0))
         closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
         if name in SKIP_TAGS and not self_closing:

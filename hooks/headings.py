@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 HEADING = re.compile(r"(<h([1-6])\b[^>]*>)(.*?)(</h\2>)", re.S)
 TAG = re.compile(r"<[^>]+>")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z0-9]+(?:[-‐][A-Za-z0-9]+)+(?![\w-])")
+HYPHENATED = re.compile(r"(?<![\w\-/:.#])[A-Za-z0-9]+(?:[-‐][A-Za-z0-9]+)+(?![\w\-/:.#])")  # not inside a path or placeholder
 WBR = "<wbr>"
 
 

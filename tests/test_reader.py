@@ -119,3 +119,16 @@ def test_term_links_are_not_packed_together(site):
         close = (re.findall(r'</a>([^<]{0,%d})<a class="glossary-term"' % gap, html)
                  + re.findall(r'<a class="glossary-term"[^>]*>[^<]*</a>([^<]{0,%d})<a ' % gap, html))
         assert not close, f"/{path}: term links separated by {close}"
+
+
+def test_heading_breaks_leave_placeholders_and_search_alone(site):
+    """hooks/headings.py touches the text of headings only: the tags plugin's placeholders
+    ("bank/tags.md:50-72/name", replaced after it) and the search titles keep their text."""
+    import json
+
+    import headings
+
+    assert headings.break_text("bank/tags.md:50-72/name") == "bank/tags.md:50-72/name"
+    assert "tags.md:" not in (site / "bank" / "tags" / "index.html").read_text(encoding="utf-8")
+    titles = [d["title"] for d in json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]]
+    assert not [t for t in titles if "tags.md:" in t or "<wbr" in t or "nowrap" in t]

@@ -140,7 +140,7 @@ def on_files(files: Files, config, **kwargs):
         staged["cells"] = [c for c in staged.get("cells", []) if not is_colab_setup(c)]
         (stage / src_uri).write_text(json.dumps(staged, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         files.append(File(src_uri, str(stage), config.site_dir, config.use_directory_urls))
-        _state[src_uri] = {"name": source.stem, "executed": has_outputs(_read(path))}
+        _state[src_uri] = {"name": source.stem, "executed": has_outputs(_read(path)), "path": path}
     return files
 
 
@@ -246,6 +246,12 @@ def on_post_page(output: str, page: Page, config, **kwargs):
 
 
 def on_post_build(config, **kwargs):
+    # The download is the notebook itself, Colab cell included (the page left that cell out).
+    for src_uri, info in list(_state.items()):
+        if src_uri.startswith(f"{SECTION}/") and isinstance(info, dict):
+            served = Path(config.site_dir) / SECTION / info["name"] / f"{info['name']}.ipynb"
+            if served.is_file():
+                shutil.copyfile(info["path"], served)
     _cleanup()
 
 

@@ -15,7 +15,7 @@ build: $(VENV)/.site  ## build the site into site/, failing on any warning
 test: $(VENV)/.test  ## run every test
 	$(BIN)/python -m pytest tests
 
-audit: $(VENV)/.test  ## Lighthouse table (scores, KB transferred) for the audited pages
+audit: $(VENV)/.test  ## performance table: 5 Lighthouse runs per audited page (median, min–max) and what each page weighs
 	$(BIN)/python tests/audit.py audit
 
 links: $(VENV)/.test  ## list the site's external links, to check by hand (tests have no network)

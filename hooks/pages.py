@@ -16,6 +16,7 @@ import content
 
 PAGE_LIST_MARKER = "<!-- page-list -->"  # in a section's index.md: list the section's pages
 BANK_LIST_MARKER = "<!-- bank-list -->"  # in bank/index.md: every group with its questions
+FIGURE_SVG = re.compile(r'<svg viewBox="0 0 (\d+) (\d+)"')
 NO_RELATED_BLOCK = ("about.md",)
 _state: dict = {}
 
@@ -145,6 +146,8 @@ def on_page_markdown(markdown: str, page: Page, config, files: Files, **kwargs):
         markdown = markdown.replace(BANK_LIST_MARKER, _bank_list(uri))
     if content.page_id(uri) in _state["site"].bank and content.is_bank_question(uri):
         markdown = _bank_header(markdown, content.page_id(uri))
+        # A figure is drawn at its own size (its text stays legible) and scrolls on a narrow screen.
+        markdown = FIGURE_SVG.sub(r'<svg width="\1" viewBox="0 0 \1 \2"', markdown)
         markdown = markdown.rstrip() + "\n\n" + _references(content.page_id(uri)) + "\n"
     if _has_related_block(uri) and content.page_id(uri) in _state["pages"]:  # not generated pages
         markdown = markdown.rstrip() + "\n\n" + _related_section(content.page_id(uri), uri) + "\n"

@@ -4,9 +4,11 @@
     NOTEBOOKS_DIR=OUT_DIR mkdocs build          # hooks/notebooks.py then renders the copies
 
 The committed notebooks in notebooks/ stay without outputs. MNIST and the GPT-2 and Chinese-CLIP
-weights are downloaded on the first run (into ~/.keras/datasets and ~/.cache/huggingface; the
-list is notebooks/downloads.txt). Any error stops the run, and each cell may take at most
-CELL_TIMEOUT seconds.
+weights are downloaded first, before any notebook runs (into ~/.keras/datasets and
+~/.cache/huggingface, where the notebooks then find them; the list is notebooks/downloads.txt):
+each item gets TRIES tries, BACKOFF seconds apart and doubling, and one that still fails stops the
+run with a message naming it. Any error in a notebook stops the run too, and each cell may take at
+most CELL_TIMEOUT seconds.
 
 tests/test_notebooks.py calls execute() with a setup cell that replaces the downloads with
 offline stand-ins and a check cell that reports results; both are removed from the copy.
@@ -18,6 +20,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import nbformat
 from nbclient import NotebookClient
@@ -32,6 +35,106 @@ KERNEL = "python3"
 # model.safetensors (another ~750 MB into the cached ~/.cache/huggingface) while the notebook runs.
 KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "HF_HUB_DISABLE_PROGRESS_BARS": "1",
               "DISABLE_SAFETENSORS_CONVERSION": "1"}
+
+
+# ---- downloads, with retries ------------------------------------------------------------------
+
+DOWNLOADS = HERE / "downloads.txt"
+TRIES = 3
+BACKOFF = 15.0  # seconds before the second try; twice that before the third
+T = TypeVar("T")
+
+
+class DownloadError(RuntimeError):
+    """A download that failed every try; the message names it."""
+
+
+def retry(what: str, fetch: Callable[[], T], *, tries: int = TRIES, backoff: float | None = None,
+          sleep: Callable[[float], None] | None = None) -> T:
+    """fetch(), tried up to `tries` times, waiting backoff (default BACKOFF), 2 x backoff, ... seconds
+    between tries (with `sleep`, default time.sleep). Any exception counts as a failed try: the
+    libraries report network trouble with many types (urllib's and httpx's errors, Keras's plain
+    Exception). DownloadError names `what` at the end."""
+    backoff = BACKOFF if backoff is None else backoff
+    sleep = time.sleep if sleep is None else sleep
+    for attempt in range(1, tries + 1):
+        try:
+            return fetch()
+        except Exception as error:  # noqa: BLE001 (see the docstring)
+            failure = f"{type(error).__name__}: {error}"
+            if attempt == tries:
+                raise DownloadError(f"could not fetch {what} after {tries} tries; last error: {failure}") from error
+            delay = backoff * 2 ** (attempt - 1)
+            print(f"  {what}: try {attempt} of {tries} failed ({failure}); trying again in {delay:g} s", flush=True)
+            sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def read_downloads(path: Path = DOWNLOADS) -> list[tuple[str, str, str]]:
+    """(notebook, kind, what) for each line of downloads.txt; `what` keeps its @revision."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            notebook, kind, what, _size = line.split(None, 3)
+            rows.append((notebook, kind, what))
+    return rows
+
+
+def fetch_keras_dataset(name: str) -> None:
+    """What the notebook's tf.keras.datasets.<name>.load_data() downloads, into the same cache."""
+    import tensorflow as tf
+
+    getattr(tf.keras.datasets, name).load_data()
+
+
+# The files from_pretrained() reads: configuration, tokenizer and processor files, and the weights in
+# one format (safetensors when the revision has them, else PyTorch's .bin), not every format a
+# model repository offers (GPT-2's holds TensorFlow, Flax, Rust, ONNX and TFLite copies too).
+HUB_FILES = ["*.json", "*.txt", "*.model"]
+
+
+WEIGHTS = ("model.safetensors", "pytorch_model.bin")  # in the order from_pretrained() prefers them
+
+
+def _weights(repo: str, revision: str | None) -> str:
+    """The weights file from_pretrained() will read: the Hub's file list says, or, when the Hub
+    cannot be reached, the file the cache already holds (a warm cache needs no network)."""
+    from huggingface_hub import list_repo_files, try_to_load_from_cache
+
+    try:
+        files = list_repo_files(repo, revision=revision)
+    except Exception:
+        cached = [name for name in WEIGHTS if isinstance(try_to_load_from_cache(repo, name, revision=revision), str)]
+        if cached:
+            return cached[0]
+        raise
+    return next((name for name in WEIGHTS if name in files), WEIGHTS[0])
+
+
+def fetch_huggingface(what: str) -> None:
+    """A Hub model at its pinned revision (`id@revision`; without one, main), into the Hub cache the
+    notebook's from_pretrained() reads. snapshot_download() skips what the cache holds, and with the
+    Hub unreachable returns a cached snapshot that is complete."""
+    from huggingface_hub import snapshot_download
+
+    repo, _, revision = what.partition("@")
+    snapshot_download(repo, revision=revision or None, allow_patterns=[*HUB_FILES, _weights(repo, revision or None)])
+
+
+FETCHERS: dict[str, Callable[[str], None]] = {"keras-dataset": fetch_keras_dataset, "huggingface": fetch_huggingface}
+
+
+def prefetch(downloads: list[tuple[str, str, str]], fetchers=None, **retry_options) -> None:
+    """Fetch every download, each with retries; the first that fails every try raises DownloadError."""
+    fetchers = FETCHERS if fetchers is None else fetchers
+    for notebook, kind, what in downloads:
+        started = time.monotonic()
+        print(f"fetching {kind} {what} (for {notebook}.ipynb) ...", flush=True)
+        retry(f"{kind} {what} (for {notebook}.ipynb)", lambda: fetchers[kind](what), **retry_options)
+        print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
+
+
+# ---- executing ----------------------------------------------------------------------------------
 
 
 def _stream(cell, name: str = "stdout") -> str:
@@ -97,6 +200,12 @@ def execute(source: Path, dest: Path | None = None, *, setup: str = "", check: s
 
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else Path(".cache/notebooks")
+    os.environ.update(KERNEL_ENV)  # no Hub progress bars in the log
+    try:
+        prefetch(read_downloads())
+    except DownloadError as error:
+        print(f"make notebooks: {error}. No notebook was executed.", file=sys.stderr, flush=True)
+        return 1
     for source in sorted(HERE.glob("*.ipynb")):
         started = time.monotonic()
         print(f"executing {source.name} ...", flush=True)

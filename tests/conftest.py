@@ -118,6 +118,10 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
 
     COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ipynb", ".map")
 
+    def __init__(self, *args, sent: list | None = None, **kwargs):
+        self.sent = sent  # set before the base class handles the request
+        super().__init__(*args, **kwargs)
+
     def log_message(self, *args):  # keep test output quiet
         pass
 
@@ -141,12 +145,24 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "max-age=600")
         self.end_headers()
+        if self.sent is not None:
+            self.sent.append(Sent(self.path, status, path.relative_to(self.directory).as_posix(), len(body)))
         return io.BytesIO(body)
 
 
-def serve(directory: Path):
-    """Start a local server for a built site; returns (base_url, stop)."""
-    handler = partial(_GzipHandler, directory=str(directory))
+@dataclass(frozen=True)
+class Sent:
+    """One response of the local server: the URL path asked for, the file sent and its bytes as sent."""
+    url: str
+    status: int
+    file: str
+    body_bytes: int
+
+
+def serve(directory: Path, sent: list | None = None):
+    """Start a local server for a built site; returns (base_url, stop). With `sent`, every file it
+    serves is appended to that list (a Sent)."""
+    handler = partial(_GzipHandler, directory=str(directory), sent=sent)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

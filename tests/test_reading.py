@@ -48,7 +48,7 @@ def test_clicking_the_permalink_copies_the_link_and_says_so(browser, base_url):
         link.scroll_into_view_if_needed()
         link.hover()
         link.click()
-        page.wait_for_function("document.querySelector('.md-dialog').textContent.trim().length > 0")
+        page.wait_for_function("() => document.querySelector('.md-dialog').textContent.trim().length > 0")
         copied = page.evaluate("navigator.clipboard.readText()")
         dialog = page.locator(".md-dialog")
         assert copied.endswith("/qa/training/#related-terms") and copied.startswith("http")

@@ -423,7 +423,7 @@ def test_the_index_is_downloaded_when_search_opens_not_with_every_page(browser, 
         box = page.locator(SEARCH_INPUT)
         box.press_sequentially("梯度下降")
         box.press("End")
-        page.wait_for_function("/\\d/.test(document.querySelector('.md-search-result__meta').textContent)")
+        page.wait_for_function("() => /\\d/.test(document.querySelector('.md-search-result__meta').textContent)")
         assert [url for url in requests if url.endswith("search_index.json")] == [base_url + "search/search_index.json"]
         assert page.locator("li.md-search-result__item").count() >= 1
     finally:
@@ -435,7 +435,7 @@ def test_a_page_opened_from_a_result_highlights_the_words(browser, base_url):
     page = browser.new_page()
     try:
         page.goto(base_url + "qa/training/?h=梯度下降", wait_until="networkidle")
-        page.wait_for_function("document.querySelectorAll('article mark').length > 0")
+        page.wait_for_function("() => document.querySelectorAll('article mark').length > 0")
         assert "梯度下降" in page.evaluate("[...document.querySelectorAll('article mark')].map(m => m.textContent).join(' ')")
     finally:
         page.close()

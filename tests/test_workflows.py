@@ -220,6 +220,14 @@ def test_deploy_builds_for_this_repository_and_publishes_to_pages():
     assert "!ENV [SITE_URL" in mkdocs and "!ENV [REPO_URL" in mkdocs
 
 
+def test_deploy_pages_has_the_polling_backoff():
+    """deploy-pages 5.0.1 backs off while it polls the deployment (fewer failed deploys when the
+    Pages API is slow); 368f825… is its commit, whose action.yml runs on node24."""
+    text = (GITHUB / "workflows" / "deploy.yml").read_text(encoding="utf-8")
+    pins = re.findall(r"actions/deploy-pages@([0-9a-f]{40}) # v(\d+)\.(\d+)\.(\d+)", text)
+    assert pins and all(tuple(map(int, v)) >= (5, 0, 1) for _, *v in pins), pins
+
+
 def test_dependabot_watches_every_pinned_list():
     config = yaml.safe_load((GITHUB / "dependabot.yml").read_text(encoding="utf-8"))
     ecosystems: dict[str, set[str]] = {}
@@ -259,7 +267,7 @@ def test_the_data_cache_is_keyed_on_the_downloads_not_the_notebooks():
 def test_chromium_falls_back_to_the_images_chrome():
     for path in WORKFLOWS:
         for job_id, job in load(path)["jobs"].items():
-            if any(s.get("run") == "make test" for s in job.get("steps", [])):
+            if any(re.match(r"make (test|audit)\b", s.get("run", "")) for s in job.get("steps", [])):
                 runs = "\n".join(s.get("run", "") for s in job["steps"])
                 assert "CHROMIUM=/usr/bin/google-chrome" in runs and "/usr/bin/chromium" in runs, f"{path.name}:{job_id}"
 
@@ -268,3 +276,49 @@ def test_readme_explains_publishing():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Publishing", 1)[1].split("\n## ", 1)[0]
     assert "GitHub Actions" in section and "Settings" in section and "weekly" in section.lower()
+
+
+def _needs(job: dict) -> list[str]:
+    needs = job.get("needs", [])
+    return [needs] if isinstance(needs, str) else list(needs)
+
+
+def _upstream(jobs: dict, job_id: str) -> set[str]:
+    """Every job that `job_id` waits for, directly or through another job."""
+    seen, todo = set(), _needs(jobs[job_id])
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += _needs(jobs[name])
+    return seen
+
+
+def test_the_audit_job_writes_the_performance_table_and_blocks_nothing():
+    """Performance is watched in a job of its own: it writes `make audit`'s table to the run's summary,
+    waits for nothing and nothing waits for it (a slow runner cannot hold back a merge or a deploy)."""
+    ci, deploy = load(GITHUB / "workflows" / "ci.yml"), load(GITHUB / "workflows" / "deploy.yml")
+    assert ci["jobs"]["audit"] == deploy["jobs"]["audit"], "ci.yml and deploy.yml audit jobs differ"
+    audit = deploy["jobs"]["audit"]
+    step = next(s for s in audit["steps"] if "make audit" in s.get("run", ""))
+    assert '"$GITHUB_STEP_SUMMARY"' in step["run"] and "tee -a" in step["run"]
+    assert step.get("shell") == "bash", "a pipe needs bash's pipefail, or the step hides a failed audit"
+    assert "permissions" not in audit, "reads only: the workflow's contents: read"
+    for workflow in (ci, deploy):
+        jobs = workflow["jobs"]
+        assert not _needs(jobs["audit"])
+        for job_id in jobs:
+            assert "audit" not in _upstream(jobs, job_id), f"{job_id} waits for the audit job"
+    assert "test" in _upstream(deploy["jobs"], "deploy")
+    # the check sees a wait through another job
+    planted = {"audit": {}, "test": {}, "build": {"needs": ["test", "audit"]}, "deploy": {"needs": "build"}}
+    assert _upstream(planted, "deploy") == {"build", "test", "audit"}
+
+
+def test_only_main_is_built_and_deployed():
+    """A manual run from another branch must not reach the github-pages environment (its rule allows
+    main only, so the deploy would fail there): build and deploy run for main only."""
+    jobs = load(GITHUB / "workflows" / "deploy.yml")["jobs"]
+    for job_id in ("build", "deploy"):
+        assert jobs[job_id].get("if") == "github.ref == 'refs/heads/main'", f"{job_id}: {jobs[job_id].get('if')!r}"
+    assert "if" not in jobs["test"] and "if" not in jobs["audit"], "every branch is tested and audited"

@@ -515,6 +515,10 @@ def card_for(page: Page, site_name: str, mark: Mark) -> Card:
             label = f"{section.title}·第 {numbered.group(1)} 题"
             if int(numbered.group(1)) == number:  # the label says it already
                 title = title[numbered.end():]
+    if page.meta.get("addition") and label:
+        # A page written wholly by the site (a notebook's metadata site.addition): its title no
+        # longer says so, the label does.
+        label = f"{label}·本站补充"
     if page.file.src_uri.startswith(content.BANK_DIR) and page.file.src_uri.count("/") == 2:
         # The 延伸题库's groups are named for their topic; the label says whose questions they are.
         questions = [p for p in section.children if p.is_page and not p.is_index]

@@ -8,8 +8,10 @@
   page per category (glossary/<category>.md) with the entries, out of the search index. One page
   with every entry would be too heavy for a phone.
 - on_page_content: the first use of each term on a page links to its entry, with the
-  definition as native tooltip; never in headings, code or links. On the category pages the
-  definitions link the other terms they use.
+  definition as native tooltip; never in headings, code or links, and not right after another
+  term link (TERM_GAP). On the category pages the definitions link the other terms they use.
+- on_post_page: a page with term links loads docs/assets/terms.js: a tap on a term shows its
+  definition in place, with a link to the entry (phones show no tooltips).
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 # Blocks that get no term links: the generated list of related terms (hooks/pages.py), which
 # already links each term, and lists of pages (overviews, related questions): links among links.
 UNLINKED_BLOCKS = re.compile(r'<div class="(?:related-terms|page-list)"[^>]*>.*?</div>', re.S)
+# Characters between two term links in a run of text: at 16 px a character, a 2-character term
+# 2 characters after another keeps the 44 px touch targets centred on each apart.
+TERM_GAP = 2
 QUOTED_TITLE = re.compile(r"《[^《》]*》")  # a work's title is quoted as written, not annotated
 # On a category page each entry starts with its heading; the entry never links its own term.
 ENTRY_HEADING = re.compile(r'<h2 id="([a-z0-9-]+)"')
@@ -46,6 +51,7 @@ OLD_PERMALINKS = ('<script>(function(){var t=document.getElementById(decodeURICo
                   'if(a)location.replace(a.href)})()</script>')
 
 
+TERM_SCRIPT = "assets/terms.js"  # in docs/: a tap on a term link shows its definition
 _state: dict = {}
 
 
@@ -220,14 +226,31 @@ def _link_terms(page_html: str, href: dict[str, str], linked: set[str], exclude:
         return (f'<a class="glossary-term" href="{href[term.category]}#{term.id}" title="{tip}">'
                 f"{match.group(0)}</a>")
 
-    def link_prose(text: str) -> str:
+    def link_prose(text: str, after_link: bool = False, before_link: bool = False) -> str:
         titles = [m.span() for m in QUOTED_TITLE.finditer(text)]
-        return pattern.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in titles) else link(m), text)
+        out, last, linked_end = [], 0, 0 if after_link else -TERM_GAP
+        for m in pattern.finditer(text):
+            out.append(text[last:m.start()])
+            last = m.end()
+            # A term right next to another link is left for its next use: two adjacent links are
+            # two touch targets closer than a finger ("预训练和微调" links 预训练 only).
+            if (any(a < m.start() < b for a, b in titles) or m.start() - linked_end < TERM_GAP
+                    or before_link and len(text) - m.end() < TERM_GAP):
+                out.append(m.group(0))
+                continue
+            linked_text = link(m)
+            if linked_text != m.group(0):
+                linked_end = m.end()
+            out.append(linked_text)
+        out.append(text[last:])
+        return "".join(out)
 
-    out, depth, last = [], 0, 0
+    out, depth, last, after_link = [], 0, 0, False
     for tag in TAG.finditer(page_html):
         text = page_html[last:tag.start()]
-        out.append(link_prose(text) if depth == 0 else text)
+        before_link = tag.group(2).lower() == "a" and not tag.group(1)
+        out.append(link_prose(text, after_link, before_link) if depth == 0 else text)
+        after_link = tag.group(2).lower() == "a" and bool(tag.group(1))
         out.append(tag.group(0))
         closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
         if name in SKIP_TAGS and not self_closing:
@@ -270,4 +293,15 @@ def on_page_content(page_html: str, page: Page, config, files: Files, **kwargs):
     linked_html = _link_terms(UNLINKED_BLOCKS.sub("\0", page_html), href, linked)
     for block in kept:
         linked_html = linked_html.replace("\0", block, 1)
+    if linked:
+        page.meta["term_script"] = True  # on_post_page: a tap shows the definition
     return linked_html
+
+
+def on_post_page(output: str, page: Page, config, **kwargs):
+    """Pages with term links (and definition tooltips) load the script that shows a term's
+    definition in place when it is tapped: docs/assets/terms.js, about 1 KB gzipped."""
+    if page.meta.get("term_script"):
+        src = get_relative_url(TERM_SCRIPT, page.url)
+        output = output.replace("</body>", f'<script src="{src}" defer></script></body>', 1)
+    return output

@@ -134,10 +134,101 @@ def on_files(files: Files, config, **kwargs):
         src_uri = f"{SECTION}/{source.name}"
         if files.get_file_from_path(src_uri):
             raise PluginError(f"docs/{src_uri} duplicates {SOURCE_DIR}/{source.name}; keep only the latter")
-        shutil.copyfile(path, stage / src_uri)
+        staged = _read(path)
+        # The Colab cell (metadata site.colab_setup) is for Colab: the page describes it in its
+        # 运行环境 box instead of showing it above the article's code.
+        staged["cells"] = [c for c in staged.get("cells", []) if not is_colab_setup(c)]
+        (stage / src_uri).write_text(json.dumps(staged, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         files.append(File(src_uri, str(stage), config.site_dir, config.use_directory_urls))
-        _state[src_uri] = {"name": source.stem, "executed": has_outputs(_read(path))}
+        _state[src_uri] = {"name": source.stem, "executed": has_outputs(_read(path)), "path": path}
     return files
+
+
+COUNT_MARKER = "<!-- count:notebooks -->"  # in any page or its description: the number of notebooks
+
+
+def on_page_markdown(markdown: str, page: Page, **kwargs) -> str:
+    """Counts come from the data: COUNT_MARKER becomes the number of notebooks the build found."""
+    count = str(sum(1 for key in _state if key.startswith(f"{SECTION}/")))
+    description = page.meta.get("description")
+    if isinstance(description, str) and COUNT_MARKER in description:
+        page.meta["description"] = description.replace(COUNT_MARKER, count)
+    return markdown.replace(COUNT_MARKER, count)
+
+
+def is_colab_setup(cell: dict) -> bool:
+    return bool(cell.get("metadata", {}).get("site", {}).get("colab_setup"))
+
+
+REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
+PYTHON_LINE = re.compile(r"^# python: (\S+)", re.M)
+# Import name -> requirement name, where they differ.
+IMPORT_NAMES = {"tensorflow": "tensorflow-cpu", "skimage": "scikit-image"}
+# Kept as Colab has them: its own GPU builds of the frameworks, and numpy, which its kernel has
+# loaded already (replacing it would need a restart).
+COLAB_KEEPS = {"torch", "tensorflow-cpu", "numpy"}
+
+
+def requirements(root: Path) -> tuple[str, dict[str, str]]:
+    """notebooks/requirements.txt: (the Python version, {package: pinned version})."""
+    text = (root / SOURCE_DIR / "requirements.txt").read_text(encoding="utf-8")
+    python = PYTHON_LINE.search(text)
+    if not python:
+        raise PluginError(f"{SOURCE_DIR}/requirements.txt: no '# python: <version>' line")
+    pins = {m.group(1).lower(): m.group(2) for m in map(REQUIREMENT.match, text.splitlines()) if m}
+    return python.group(1), pins
+
+
+def imported_packages(notebook: dict, pins: dict[str, str]) -> list[str]:
+    """The pinned packages a notebook's code imports, in the order of requirements.txt."""
+    found = set()
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code" or is_colab_setup(cell):
+            continue
+        try:
+            tree = ast.parse("".join(cell.get("source", "")))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
+            for name in names:
+                top = name.split(".")[0]
+                found.add(IMPORT_NAMES.get(top, top).lower())
+    return [name for name in pins if name in found]
+
+
+def colab_setup_source(notebook: dict, pins: dict[str, str]) -> str:
+    """The first code cell of each notebook: on Colab, install the versions the site tested."""
+    packages = [f"{name}=={pins[name]}" for name in imported_packages(notebook, pins) if name not in COLAB_KEEPS]
+    listed = ", ".join(f'"{p}"' for p in packages)
+    return ("# 只在 Colab 上运行：安装本页测试过的版本（notebooks/requirements.txt）。在本地的 Jupyter 或 VS Code 里，\n"
+            "# 这个单元什么也不做（请按页面上的“运行环境”自己安装）。Colab 自带的 torch、TensorFlow 和 numpy 保持不变。\n"
+            "import sys\n"
+            "\n"
+            'if "google.colab" in sys.modules:\n'
+            "    import subprocess\n"
+            "\n"
+            f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", {listed}], check=True)')
+
+
+def environment_box(name: str, notebook: dict, root: Path, downloads) -> list[str]:
+    """运行环境: what running the notebook needs, from requirements.txt and downloads.txt."""
+    python, pins = requirements(root)
+    packages = "、".join(f"<code>{p}=={pins[p]}</code>" for p in imported_packages(notebook, pins))
+    mine = [d for d in downloads if d.notebook == name]
+    fetched = ("、".join(f"<code>{html.escape(d.name)}</code>（约 {d.size}）" for d in mine)
+               if mine else "不需要下载")
+    return [
+        '<p class="notebook-environment-title"><strong>运行环境</strong></p>',
+        '<ul class="notebook-environment">',
+        f"<li>Python {python}，CPU 即可，不需要 GPU</li>",
+        f"<li>本页测试过的版本：{packages}（全部见仓库的 <code>notebooks/requirements.txt</code>）</li>",
+        f"<li>第一次运行下载：{fetched}</li>",
+        "<li>在 Colab 中打开时，第一个单元会先安装这些版本（Colab 自带的 torch、TensorFlow 和 numpy 不变）；"
+        "在别处运行，它什么也不做</li>",
+        "</ul>",
+    ]
 
 
 def _cleanup() -> None:
@@ -155,6 +246,12 @@ def on_post_page(output: str, page: Page, config, **kwargs):
 
 
 def on_post_build(config, **kwargs):
+    # The download is the notebook itself, Colab cell included (the page left that cell out).
+    for src_uri, info in list(_state.items()):
+        if src_uri.startswith(f"{SECTION}/") and isinstance(info, dict):
+            served = Path(config.site_dir) / SECTION / info["name"] / f"{info['name']}.ipynb"
+            if served.is_file():
+                shutil.copyfile(info["path"], served)
     _cleanup()
 
 
@@ -178,7 +275,8 @@ DOWNLOAD_NOTES = {
 }
 
 
-def links_box(name: str, repo_url: str | None, executed: bool, downloads) -> str:
+def links_box(name: str, repo_url: str | None, executed: bool, downloads,
+              environment: list[str] | None = None) -> str:
     colab = colab_url(repo_url, name)
     links = f'<a href="{name}.ipynb" download>下载 {name}.ipynb</a>'
     if colab:
@@ -197,6 +295,7 @@ def links_box(name: str, repo_url: str | None, executed: bool, downloads) -> str
     else:
         local += "，运行时不需要下载任何文件。"
     lines.append(f"<p>{'在中国大陆可能无法访问 Colab。' if colab else ''}{local}</p>")
+    lines += environment or []
     if not executed:
         lines.append('<p class="notebook-unexecuted">这一版页面没有附带运行结果：标有“运行后在此显示输出”的地方，'
                      "在正式发布的网站上会显示输出和图表；下载 Notebook 自己运行也能看到。</p>")
@@ -389,7 +488,10 @@ def render(content: str, name: str, src: str, config, executed: bool, notebook: 
     if notebook is not None and not executed:
         content = mark_missing_outputs(content, notebook, src)
     content = _box_addition(content)
-    box = links_box(name, config.repo_url, executed, site_content.load_downloads(Path(config.config_file_path).parent))
+    root = Path(config.config_file_path).parent
+    downloads = site_content.load_downloads(root)
+    environment = environment_box(name, _read(root / SOURCE_DIR / f"{name}.ipynb"), root, downloads)
+    box = links_box(name, config.repo_url, executed, downloads, environment)
     content = re.sub(r"(</h1>)", lambda m: m.group(1) + "\n" + box, content, count=1)
     return content, tokens
 

@@ -40,6 +40,10 @@ def _has_related_block(src_uri: str) -> bool:
             and not content.is_generated(src_uri))
 
 
+def _is_question(src_uri: str) -> bool:
+    return (src_uri.startswith("qa/") and not src_uri.endswith("index.md")) or content.is_bank_question(src_uri)
+
+
 def _reading_order(pages) -> list:
     order = _state["order"]
     return sorted(pages, key=lambda p: order.index(p.src_uri))
@@ -115,10 +119,12 @@ def _related_section(page_id: str, src_uri: str) -> str:
         f"- [{t.zh}]({content.relative(src_uri, t.uri)}#{t.id})" + (t.heading[len(t.zh):] if t.heading != t.zh else "")
         for t in terms
     )
+    related = _reading_order(pages[other] for other in _state["site"].related(page_id))
     question_links = "\n".join(
-        f"- {content.link(other.title, content.relative(src_uri, other.src_uri))}"
-        for other in _reading_order(pages[other] for other in _state["site"].related(page_id))
+        f"- {content.link(other.title, content.relative(src_uri, other.src_uri))}" for other in related
     )
+    # "相关页面" when the list holds a code example, the summary or another page that is no question.
+    heading = "相关问题" if all(_is_question(other.src_uri) for other in related) else "相关页面"
     if not terms and not question_links:
         return ""
     parts = ['<div class="site-addition" markdown>', '<p class="site-addition__label">本站补充</p>', ""]
@@ -126,7 +132,7 @@ def _related_section(page_id: str, src_uri: str) -> str:
         parts += ["## 相关术语 {#related-terms}", "", '<div class="related-terms" markdown>', "",
                   term_links, "", "</div>", ""]
     if question_links:  # other pages' titles: kept out of the search index
-        parts += ["## 相关问题 {#related-questions}", "",
+        parts += [f"## {heading} {{#related-questions}}", "",
                   '<div class="page-list" data-search-exclude="true" markdown>', "", question_links, "", "</div>", ""]
     parts.append("</div>")
     return "\n".join(parts)

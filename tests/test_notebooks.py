@@ -69,9 +69,14 @@ def test_committed_notebooks_have_no_outputs():
         assert notebook.metadata.get("widgets") is None, f"{name}.ipynb carries widget state"
 
 
+def _reader_cells(notebook) -> list:
+    """The cells the page shows: all but the Colab setup cell (metadata site.colab_setup)."""
+    return [c for c in notebook.cells if not c.metadata.get("site", {}).get("colab_setup")]
+
+
 def test_notebooks_open_with_the_seed_question_answer_and_code():
     for name in ARTICLE_NOTEBOOKS:
-        cells = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells
+        cells = _reader_cells(nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4))
         heading, answer = SEED_HEADINGS[name]
         assert cells[0].cell_type == "markdown"
         assert cells[0].source.splitlines()[0] == f"# {heading}"
@@ -97,19 +102,23 @@ def test_code_index_links_each_question_to_its_notebook(site):
 
 
 def test_the_sites_own_notebook_never_reads_as_the_articles(site):
-    """Its title says 本站补充, its first cell says it is not the article's, and every heading
-    below the title sits in the boxed 本站补充 part of the page."""
+    """Its first cell says it is not the article's, its metadata marks it as the site's own (the
+    card's label says 本站补充; the title, shared with every link, says what it is about), and every
+    heading below the title sits in the boxed 本站补充 part of the page."""
     seed_headings = [heading for heading, _ in SEED_HEADINGS.values()]
     for name in SITE_NOTEBOOKS:
         notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
         first = notebook.cells[0].source
-        assert first.startswith("# 本站补充："), f"{name}.ipynb: the title must start with 本站补充"
+        assert first.startswith("# ") and not first.startswith("# 本站补充"), (
+            f"{name}.ipynb: the title names the example, not whose it is (the label and badge say that)")
+        assert notebook.metadata["site"].get("addition") is True, f"{name}.ipynb: metadata site.addition missing"
         assert "不是原文的一部分" in first
-        assert notebook.cells[1].source.startswith("## 本站补充 "), f"{name}.ipynb: the second cell opens the boxed part"
+        assert _reader_cells(notebook)[1].source.startswith("## 本站补充 "), (
+            f"{name}.ipynb: the second cell opens the boxed part")
         assert notebook.metadata["site"]["description"].startswith("本站编写")
         soup = _soup(_page(site, name))
         article = soup.select_one("article")
-        assert article.select_one("h1").get_text().startswith("本站补充")
+        assert article.select_one(".notebook-addition .site-addition__label").get_text().rstrip("¶") == "本站补充"
         box = article.select_one(".notebook-addition")
         assert box is not None, f"code/{name}/ has no 本站补充 box"
         outside = [h.get_text() for h in article.select("h2, h3, h4, h5, h6") if box not in h.parents]
@@ -123,7 +132,8 @@ def test_question_pages_link_the_multimodal_example_in_their_related_block(site,
     soup = _soup(site / "qa" / question / "index.html")
     links = soup.select('article .site-addition a[href$="code/chinese-clip/"]')
     assert len(links) == 1, f"qa/{question}/ does not link code/chinese-clip/ in its 本站补充 block"
-    assert links[0].get_text().startswith("本站补充")
+    title = _soup(_page(site, "chinese-clip")).select_one("article h1").get_text().rstrip("¶")
+    assert links[0].get_text() == title, "listed by its title (the block is marked 本站补充)"
 
 
 def hooks_content():
@@ -190,6 +200,11 @@ def _outputs(cell, kind=None):
     return [o for o in cell.get("outputs", []) if kind is None or o.output_type == kind]
 
 
+def _after_seed_code(notebook, name: str) -> int:
+    """The index of the first cell after the article's code cell."""
+    return next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and c.source == SEED_CODE[name]) + 1
+
+
 def test_mnist_runs_offline_and_the_cnn_beats_the_mlp(executed):
     notebook, check, seconds = executed["mnist"]
     print(f"mnist: {seconds:.0f} s, MLP {check['mlp']:.4f}, CNN {check['cnn']:.4f}")
@@ -205,7 +220,8 @@ def test_mnist_runs_offline_and_the_cnn_beats_the_mlp(executed):
     assert len(images) == 3, "sample digits, training curves and misclassified digits"
     log = "".join(o.text for c in notebook.cells for o in _outputs(c, "stream") if o.name == "stdout")
     assert "\b" not in log and "\r" not in log, "progress bars must be collapsed to their last state"
-    for number, cell in enumerate(notebook.cells[2:], 3):  # e.g. a glyph missing from the figures' font
+    after_seed = _after_seed_code(notebook, "mnist")
+    for number, cell in enumerate(notebook.cells[after_seed:], after_seed + 1):  # e.g. a glyph missing from the figures' font
         stderr = [o.text for o in _outputs(cell, "stream") if o.name == "stderr"]
         assert not stderr, f"mnist.ipynb cell {number} printed to stderr: {stderr}"
 
@@ -219,7 +235,8 @@ def test_gpt2_runs_offline_and_generates_the_requested_lengths(executed):
     assert check["sampled_shape"][0] == 3 and check["sampled_new"] == 40
     assert check["zh_new"] == 30
     # The site's cells pass attention_mask and pad_token_id: nothing on stderr after the seed's cell.
-    for number, cell in enumerate(notebook.cells[2:], 3):
+    after_seed = _after_seed_code(notebook, "gpt2")
+    for number, cell in enumerate(notebook.cells[after_seed:], after_seed + 1):
         stderr = [o.text for o in _outputs(cell, "stream") if o.name == "stderr"]
         assert not stderr, f"gpt2.ipynb cell {number} printed to stderr: {stderr}"
 
@@ -598,3 +615,104 @@ def test_build_fails_on_a_stale_executed_copy(tmp_path, executed):
     result = mkdocs_build(ROOT, tmp_path / "site", env={"NOTEBOOKS_DIR": str(stale)})
     assert result.returncode != 0
     assert "mnist.ipynb is stale" in result.log
+
+
+# --- running the notebooks elsewhere: the 运行环境 box and the Colab cell ------------------------
+
+
+def _hooks_notebooks():
+    sys.path.insert(0, str(ROOT / "hooks"))
+    try:
+        spec = importlib.util.spec_from_file_location("site_notebooks", ROOT / "hooks" / "notebooks.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(ROOT / "hooks"))
+
+
+def _colab_cells(notebook) -> list:
+    return [c for c in notebook.cells if c.metadata.get("site", {}).get("colab_setup")]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_each_notebook_opens_with_the_colab_cell_generated_from_the_pins(name):
+    """The first code cell installs the pinned versions on Colab; it is what hooks/notebooks.py
+    derives from notebooks/requirements.txt and the notebook's imports (kept in step)."""
+    hooks = _hooks_notebooks()
+    notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert _colab_cells(notebook) == code[:1], f"{name}.ipynb: the Colab cell must be the first code cell, once"
+    _, pins = hooks.requirements(ROOT)
+    assert code[0].source == hooks.colab_setup_source(json.loads(nbformat.writes(notebook)), pins), (
+        f"{name}.ipynb: the Colab cell is out of step with notebooks/requirements.txt; regenerate it")
+    if name == "chinese-clip":
+        assert f'"transformers=={pins["transformers"]}"' in code[0].source  # get_image_features needs 5.x
+
+
+@pytest.mark.parametrize("on_colab", [False, True])
+def test_the_colab_cell_installs_only_on_colab(on_colab, monkeypatch):
+    """Run the cell's code as written: outside Colab it calls nothing; on Colab (google.colab
+    imported, as Colab's kernel does) it runs pip with the pinned versions."""
+    import subprocess
+    import types
+
+    notebook = nbformat.read(ROOT / "notebooks" / "chinese-clip.ipynb", as_version=4)
+    source = _colab_cells(notebook)[0].source
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    if on_colab:
+        monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    else:
+        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    exec(compile(source, "colab-cell", "exec"), {})
+    if not on_colab:
+        assert calls == []
+        return
+    (command,), kwargs = calls[0]
+    assert command[:5] == [sys.executable, "-m", "pip", "install", "-q"] and kwargs == {"check": True}
+    assert "transformers==5.24.0" in command and not any(p.startswith("torch") for p in command)
+
+
+def test_the_colab_cell_is_not_on_the_page(site):
+    for name in NOTEBOOKS:
+        text = _soup(_page(site, name)).select_one("article").get_text()
+        assert "google.colab" not in text, f"code/{name}/ shows the Colab cell"
+
+
+def test_each_code_page_says_what_running_it_needs(site):
+    """The 运行环境 box: the Python version and the pinned packages the notebook imports
+    (notebooks/requirements.txt), CPU, and what its first run downloads (downloads.txt)."""
+    hooks = _hooks_notebooks()
+    python, pins = hooks.requirements(ROOT)
+    downloads = hooks_content().load_downloads(ROOT)
+    expected = {"mnist": {"tensorflow-cpu", "numpy", "matplotlib"}, "gpt2": {"torch", "transformers"},
+                "chinese-clip": {"torch", "transformers", "matplotlib", "scikit-image"}}
+    for name in NOTEBOOKS:
+        box = _soup(_page(site, name)).select_one(".notebook-links .notebook-environment")
+        assert box is not None, f"code/{name}/ has no 运行环境 box"
+        text = box.get_text()
+        assert f"Python {python}" in text and "CPU" in text
+        shown = set(re.findall(r"([a-z][a-z0-9-]*)==", text))
+        assert shown == expected[name], f"code/{name}/: {shown}"
+        assert all(f"{p}=={pins[p]}" in text for p in shown)
+        for download in (d for d in downloads if d.notebook == name):
+            assert download.name in text and download.size in text
+        if not any(d.notebook == name for d in downloads):
+            assert "不需要下载" in text
+
+
+def test_the_chinese_clip_notebook_settles_conversion_and_image_processor():
+    """It sets DISABLE_SAFETENSORS_CONVERSION itself (a downloaded copy runs without execute.py's
+    environment) before loading, and asks for the PIL image processor (no torchvision warning)."""
+    notebook = nbformat.read(ROOT / "notebooks" / "chinese-clip.ipynb", as_version=4)
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    switch = code.find('os.environ["DISABLE_SAFETENSORS_CONVERSION"] = "1"')
+    assert 0 <= switch < code.find("from_pretrained("), "the conversion switch must come before loading"
+    assert re.search(r'ChineseCLIPProcessor\.from_pretrained\([^)]*backend="pil"', code)
+
+
+def test_the_chinese_clip_run_prints_no_warning(executed):
+    notebook, _, _ = executed["chinese-clip"]
+    stderr = "".join(o.text for c in notebook.cells for o in _outputs(c, "stream") if o.name == "stderr")
+    assert "torchvision" not in stderr and "safetensors" not in stderr.lower(), stderr

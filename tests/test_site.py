@@ -330,25 +330,30 @@ def test_no_external_scripts_styles_or_fonts(site):
 
 
 def nav_order(site: Path) -> list[str]:
-    """Site-relative URLs in reading order, from the primary navigation of the home page."""
-    doc = soup(site / "index.html")
-    urls = []
-    for link in doc.select("nav.md-nav--primary a.md-nav__link[href]"):
-        url = urljoin("/", link["href"]).lstrip("/")
-        if url not in urls and "#" not in url:
-            urls.append(url)
-    return urls
+    """Site-relative URLs in reading order: the footer's "next" links walked from the home page
+    (each page's own nav lists only its open section: navigation.prune)."""
+    urls, here = [""], ""
+    while True:
+        link = soup(site / here / "index.html").select_one("a.md-footer__link--next[href]")
+        if link is None:
+            return urls
+        here = urljoin("/" + here, link["href"]).lstrip("/")
+        assert here not in urls, f"the next links loop at /{here}"
+        urls.append(here)
 
 
 def test_prev_next_links_walk_the_whole_article(site):
+    """The next links walk every page once, from the home page to 关于; the previous links walk back."""
     order = nav_order(site)
     assert order[:2] == ["", "qa/"] and "glossary/" in order and order[-1] == "about/"
+    built = {p.relative_to(site).parent.as_posix() + "/" for p in site.rglob("index.html")} - {"./"}
+    assert set(order) - {""} == built, sorted(built ^ (set(order) - {""}))
     for here, there in zip(order, order[1:]):
-        doc = soup(site / here / "index.html")
-        nxt = doc.select_one("a.md-footer__link--next")
-        assert nxt is not None, f"/{here} has no next link"
-        target = urljoin("/" + here, nxt["href"]).lstrip("/")
-        assert target == there, f"/{here} next -> /{target}, expected /{there}"
+        doc = soup(site / there / "index.html")
+        prev = doc.select_one("a.md-footer__link--prev")
+        assert prev is not None, f"/{there} has no previous link"
+        target = urljoin("/" + there, prev["href"]).lstrip("/")
+        assert target == here, f"/{there} previous -> /{target}, expected /{here}"
 
 
 def test_chinese_404_page(site):

@@ -90,7 +90,9 @@
   /* The 练习 page. */
   function practice(root) {
     var base = new URL(root.dataset.site, location.href), deck, queue = [], current = null;
-    fetch(new URL("practice/deck.json", base)).then(function (r) { return r.json(); }).then(function (d) {
+    /* The offline copy (file://, where fetch fails) ships the deck as practice/deck.js (hooks/offline.py). */
+    (window.__practiceDeck ? Promise.resolve(window.__practiceDeck)
+      : fetch(new URL("practice/deck.json", base)).then(function (r) { return r.json(); })).then(function (d) {
       deck = d; build();
     }).catch(function () { root.querySelector(".practice-status").textContent = "题库加载失败，请刷新页面重试。"; });
 

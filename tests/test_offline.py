@@ -144,3 +144,45 @@ def test_practice_page_deals_cards_from_disk(disk_page, unpacked):
         return (front && front.textContent.trim()) || (status && /失败/.test(status.textContent)); }""")
     assert "失败" not in disk_page.locator(".practice-status").inner_text()
     assert disk_page.locator(".practice-front").inner_text().strip()
+
+
+# --- the downloads on the home page and 关于 (hooks/downloads.py) ----------------------------------
+
+
+def download_lines(site: Path) -> dict[str, str]:
+    from bs4 import BeautifulSoup
+
+    lines = {}
+    for uri in ("", "about/"):
+        doc = BeautifulSoup((site / uri / "index.html").read_text(encoding="utf-8"), "html.parser")
+        paragraph = next(p for p in doc.select("article p") if p.get_text().startswith("离线阅读："))
+        lines[uri] = str(paragraph)
+    return lines
+
+
+def test_without_downloads_the_pages_say_the_published_site_has_them(site):
+    for uri, line in download_lines(site).items():
+        assert "正式发布的网站上有全站 PDF 和离线版 zip" in line and "<a " not in line, uri
+
+
+def test_downloads_are_published_and_linked_with_their_sizes(tmp_path):
+    sys.path.insert(0, str(ROOT / "hooks"))
+    import downloads
+
+    folder = tmp_path / "dist"
+    folder.mkdir()
+    (folder / downloads.PDF).write_bytes(b"%PDF" + b"x" * 6_800_000)
+    (folder / downloads.ZIP).write_bytes(b"PK" + b"x" * 1_250_000)
+    build = mkdocs_build(ROOT, tmp_path / "site", env={**DEPLOY_ENV, "DOWNLOADS_DIR": str(folder)})
+    assert build.returncode == 0 and "WARNING" not in build.log, build.log
+    for uri, line in download_lines(build.site).items():
+        assert "（6.8 MB，" in line and "（1.3 MB，" in line, line
+        for name in (downloads.PDF, downloads.ZIP):
+            hrefs = [unquote(href) for href in re.findall(r'href="([^"]*)"', line) if unquote(href).endswith(name)]
+            assert hrefs, f"{uri}: no link to {name}: {line}"
+            assert (build.site / uri / hrefs[0]).resolve().is_file(), hrefs[0]
+    assert (build.site / "downloads" / downloads.PDF).stat().st_size == 6_800_004
+    # DOWNLOADS_DIR without the files stops the build, naming them.
+    (folder / downloads.ZIP).unlink()
+    build = mkdocs_build(ROOT, tmp_path / "site2", env={**DEPLOY_ENV, "DOWNLOADS_DIR": str(folder)})
+    assert build.returncode != 0 and downloads.ZIP in build.log

@@ -59,6 +59,11 @@ def page_id(url: str) -> str:
     return url.strip("/").replace("/", "-") or "home"
 
 
+def depth(url: str) -> int:
+    """A page's level in the contents: "" and "qa/" 0, "qa/definition/" 1, "bank/transformer/attention/" 2."""
+    return max(url.count("/") - 1, 0)
+
+
 def page_file(site: Path, url: str) -> Path:
     return site / url / "index.html"
 
@@ -143,7 +148,7 @@ class Assembler:
 
     def document(self, numbers: dict[str, str], date: str) -> str:
         toc = "".join(
-            f'<li><a href="#{page_id(url)}"><span class="pdf-toc__title">{html.escape(self.titles[url])}</span>'
+            f'<li class="pdf-toc__level{depth(url)}"><a href="#{page_id(url)}"><span class="pdf-toc__title">{html.escape(self.titles[url])}</span>'
             f'<span class="pdf-toc__page">{numbers.get(url, "000")}</span></a></li>'
             for url in self.urls)
         links = "".join(f'<link rel="stylesheet" href="{href}">' for href in self.stylesheets)

@@ -50,8 +50,8 @@ def on_files(files, config, **kwargs):
 def line(page_uri: str) -> str:
     found = _state.get("files")
     if not found:
-        return ("**离线阅读：**正式发布的网站上有全站 PDF 和离线版 zip（解压后不联网也能浏览和搜索），"
-                "每次发布时生成；本地构建的网站不附带。")
+        return ("**离线阅读：**全站 PDF 和离线版 zip（解压后不联网也能浏览和搜索）随正式发布的网站一起生成，"
+                "在网站的首页和“关于”页下载。")
     depth = page_uri.count("/")
     prefix = "../" * depth + f"{TARGET}/"
     made = dt.datetime.fromtimestamp(found[PDF].stat().st_mtime, dt.timezone.utc).strftime("%Y-%m-%d")

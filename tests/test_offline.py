@@ -162,7 +162,7 @@ def download_lines(site: Path) -> dict[str, str]:
 
 def test_without_downloads_the_pages_say_the_published_site_has_them(site):
     for uri, line in download_lines(site).items():
-        assert "正式发布的网站上有全站 PDF 和离线版 zip" in line and "<a " not in line, uri
+        assert "随正式发布的网站一起生成" in line and "<a " not in line, uri
 
 
 def test_downloads_are_published_and_linked_with_their_sizes(tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 import subprocess
 import sys
 from pathlib import Path
@@ -108,26 +109,65 @@ def test_outline_has_every_question_page(site, site_pdf):
         assert result["numbers"][uri] == str(bookmarks[title]), uri
 
 
-def test_no_character_outside_the_text_area(site_pdf):
-    """Every character of every sheet lies inside the page box and between the side margins
-    (code and tables wrapped, never run past the margin or cut)."""
+def check_layout(pdf_path: Path) -> tuple[list[str], Counter]:
+    """One pass over every character of every sheet: those outside the text area (the first per
+    sheet), and the sizes of the body characters."""
     import pdfplumber
 
-    out, _ = site_pdf
-    problems = []
-    with pdfplumber.open(out) as document:
+    problems, sizes = [], Counter()
+    with pdfplumber.open(pdf_path) as document:
         for number, page in enumerate(document.pages, 1):
             for char in page.chars:
                 if char["top"] >= FOOTER_TOP:
                     inside = char["x0"] >= 0 and char["x1"] <= page.width and char["bottom"] <= page.height
                 else:
+                    sizes[round(char["size"], 1)] += 1
                     inside = (char["x0"] >= MARGIN_X - 1 and char["x1"] <= page.width - MARGIN_X + 1
                               and char["top"] >= 0)
                 if not inside:
                     problems.append(f"page {number}: {char['text']!r} at x {char['x0']:.0f}–{char['x1']:.0f}, "
                                     f"y {char['top']:.0f}")
                     break
+    return problems, sizes
+
+
+@pytest.fixture(scope="session")
+def layout(site_pdf):
+    return check_layout(site_pdf[0])
+
+
+def test_no_character_outside_the_text_area(layout):
+    """Every character of every sheet lies inside the page box and between the side margins
+    (code and tables wrapped, never run past the margin or cut)."""
+    problems, _ = layout
     assert not problems, "\n".join(problems[:20])
+
+
+def test_body_text_is_printed_at_its_size(layout):
+    """Chromium shrinks a whole print to fit content wider than the sheet (a line of code that does
+    not wrap): the body text would then be smaller than the print CSS's 16 px (12 pt)."""
+    _, sizes = layout
+    size, _ = sizes.most_common(1)[0]
+    assert abs(size - 12) <= 0.2, f"body text at {size} pt, not 12 pt: something is wider than the sheet"
+
+
+def test_the_layout_checks_catch_planted_defects(browser, tmp_path):
+    """A heading pulled past the left margin is reported; a line that does not wrap makes Chromium
+    shrink the whole print, which the size check sees."""
+    page = browser.new_page()
+    margins = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
+    text = "多模态大模型的技术原理" * 8
+    try:
+        page.set_content(f'<body style="margin:0;font-size:16px"><h2 style="margin-left:-12mm">{text}</h2></body>')
+        page.pdf(path=str(tmp_path / "margin.pdf"), format="A4", margin=margins)
+        page.set_content(f'<body style="margin:0;font-size:16px"><p>{text}</p><pre>{"x" * 200}</pre></body>')
+        page.pdf(path=str(tmp_path / "shrunk.pdf"), format="A4", margin=margins)
+    finally:
+        page.close()
+    problems, _ = check_layout(tmp_path / "margin.pdf")
+    assert problems and problems[0].startswith("page 1: "), problems
+    problems, sizes = check_layout(tmp_path / "shrunk.pdf")
+    assert sizes.most_common(1)[0][0] < 11, sizes
 
 
 def test_links_inside_jump_within_and_links_out_stay_absolute(site):

@@ -154,7 +154,7 @@ class Assembler:
         links = "".join(f'<link rel="stylesheet" href="{href}">' for href in self.stylesheets)
         sections = "".join(self.section(url) for url in self.urls)
         return f"""<!doctype html>
-<html lang="zh-Hans"><head><meta charset="utf-8"><title>{html.escape(self.site_name)}</title>
+<html lang="zh-Hans" dir="ltr"><head><meta charset="utf-8"><title>{html.escape(self.site_name)}</title>
 {links}<link rel="stylesheet" href="{PRINT_CSS.resolve().as_uri()}"></head>
 <body class="pdf"><div class="md-typeset">
 <section class="pdf-cover"><p class="pdf-cover__title">{html.escape(self.site_name)}</p>

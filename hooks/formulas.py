@@ -39,8 +39,9 @@ def to_mathml(tex: str, display: bool, where: str) -> str:
     if unknown:
         raise PluginError(f"{where}: formula ${tex}$ uses {unknown.group(1)}, which latex2mathml does not know")
     mathml = UPRIGHT_LETTERS.sub(_merge_letters, mathml)
-    # The TeX source as the accessible fallback text and for copying.
-    return mathml.replace("<math ", f'<math alttext="{html.escape(tex, quote=True)}" ', 1)
+    # The TeX source as the accessible fallback text and for copying; out of the search index
+    # (its text is a run of single letters and operators that only adds noise and weight).
+    return mathml.replace("<math ", f'<math alttext="{html.escape(tex, quote=True)}" data-search-exclude ', 1)
 
 
 @event_priority(50)  # before the term links (glossary.py) read the text

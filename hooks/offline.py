@@ -8,9 +8,10 @@
   glossary anchors, the search checks are directory-style): this hook turns it back on and, after
   the build, points every link to a folder ("qa/", "../glossary/models/#cnn") and every search
   result at the folder's index.html, which file:// opens (it lists a folder instead).
-- The 练习 page fetch()es practice/deck.json, which file:// refuses: the offline build also writes the
-  deck as practice/deck.js (setting `window.__practiceDeck`, which docs/assets/practice.js reads
-  first), its links rewritten to the offline copy's file names, and the page loads it.
+- The 练习 page fetch()es practice/deck.json and practice/cards/<group>.json, which file:// refuses:
+  the offline build also writes them all into practice/deck.js (`window.__practiceFiles`, keyed by
+  path, which docs/assets/practice.js reads before fetching), the cards' links rewritten to the
+  offline copy's file names, and the page loads it.
 Without OFFLINE the hook does nothing.
 """
 
@@ -100,10 +101,13 @@ def on_post_build(config, **kwargs):
         index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     deck_path = site / DECK_JSON
     if deck_path.is_file():
-        deck = json.loads(deck_path.read_text(encoding="utf-8"))
-        for card in deck.get("cards", {}).values():
-            if card.get("url"):
-                card["url"] = offline_url(site, card["url"])
-        text = json.dumps(deck, ensure_ascii=False, separators=(",", ":"))
-        deck_path.write_text(text, encoding="utf-8")
-        (site / DECK_JS).write_text(f"window.__practiceDeck = {text};\n", encoding="utf-8")
+        # The deck's index and its per-group card files (hooks/practice.py), as one script.
+        shipped = {DECK_JSON: json.loads(deck_path.read_text(encoding="utf-8"))}
+        for path in sorted((site / "practice" / "cards").glob("*.json")):
+            cards = json.loads(path.read_text(encoding="utf-8"))
+            for texts in cards.values():  # [front, back, url, from]
+                if len(texts) > 2 and texts[2]:
+                    texts[2] = offline_url(site, texts[2])
+            shipped[path.relative_to(site).as_posix()] = cards
+        text = json.dumps(shipped, ensure_ascii=False, separators=(",", ":"))
+        (site / DECK_JS).write_text(f"window.__practiceFiles = {text};\n", encoding="utf-8")

@@ -123,7 +123,21 @@ def on_post_page(output: str, page, config, **kwargs):
     return output
 
 
+MATHML_NOISE = re.compile(r' (?:xmlns="[^"]*"|alttext="[^"]*"|data-search-exclude|stretchy="false")')
+HEX_ENTITY = re.compile(r"&#x0*([0-9A-Fa-f]+);")
+
+
+def _compact(fragment: str) -> str:
+    """Smaller card HTML: MathML without the attributes a browser does not need in HTML."""
+    fragment = MATHML_NOISE.sub("", fragment)
+    return HEX_ENTITY.sub(lambda m: html.escape(chr(int(m.group(1), 16)), quote=False), fragment)
+
+
 def on_post_build(config, **kwargs):
+    """practice/deck.json: every card's key, group, difficulty and frequency (enough to filter,
+    order and count progress), and practice/cards/<group>.json: the cards' text, one file per
+    group, fetched when a card of that group is drawn. The 练习 page downloads its index and the
+    groups it shows, not every answer at once."""
     site = _state["site"]
     cards = dict(_state["cards"])
     for term in site.glossary.terms:
@@ -133,7 +147,16 @@ def on_post_build(config, **kwargs):
     groups = [ARTICLE_GROUP] + list(dict.fromkeys(_state["groups"].values()))
     groups += [f"术语表 · {name}" for cid, name in site.glossary.categories.items()
                if any(t.category == cid for t in site.glossary.terms)]
-    deck = {"version": DECK_VERSION, "groups": groups, "cards": cards}
-    path = Path(config["site_dir"]) / DECK
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(deck, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    index, texts = {}, [{} for _ in groups]
+    for key, card in cards.items():
+        group = groups.index(card["group"])
+        index[key] = [group, card.get("difficulty", 0), content.FREQUENCIES.index(card["frequency"])
+                      if "frequency" in card else -1]
+        texts[group][key] = [card["front"], _compact(card["back"]), card["url"], card.get("from", "")]
+    out = Path(config["site_dir"]) / DECK
+    (out.parent / "cards").mkdir(parents=True, exist_ok=True)
+    deck = {"version": DECK_VERSION, "groups": groups, "frequencies": list(content.FREQUENCIES), "cards": index}
+    out.write_text(json.dumps(deck, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    for number, chunk in enumerate(texts):
+        (out.parent / "cards" / f"{number}.json").write_text(
+            json.dumps(chunk, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -144,6 +144,9 @@ def test_practice_page_deals_cards_from_disk(disk_page, unpacked):
         return (front && front.textContent.trim()) || (status && /失败/.test(status.textContent)); }""")
     assert "失败" not in disk_page.locator(".practice-status").inner_text()
     assert disk_page.locator(".practice-front").inner_text().strip()
+    # The card's link opens its page's file in the copy.
+    href = disk_page.evaluate("document.querySelector('.practice-link').href")
+    assert href.startswith("file://") and re.search(r"\.html(#[^/]*)?$", href), href
 
 
 # --- the downloads on the home page and 关于 (hooks/downloads.py) ----------------------------------

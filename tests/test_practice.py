@@ -43,22 +43,44 @@ def phone(browser):
     context.close()
 
 
-def test_deck_holds_every_question_follow_up_and_term(site):
+def load_deck(site: Path) -> tuple[dict, dict]:
+    """The deck's index and every card's text (one file per group)."""
     deck = json.loads((site / "practice" / "deck.json").read_text(encoding="utf-8"))
+    texts = {}
+    for number in range(len(deck["groups"])):
+        texts.update(json.loads((site / "practice" / "cards" / f"{number}.json").read_text(encoding="utf-8")))
+    return deck, texts
+
+
+def test_deck_holds_every_question_follow_up_and_term(site):
+    deck, texts = load_deck(site)
     terms = yaml.safe_load((DOCS / "glossary.yml").read_text(encoding="utf-8"))["terms"]
     pages = bank()
     expected = {f"q:{q}" for q in ARTICLE_QUESTIONS} | {f"q:{p.id}" for p in pages}
     expected |= {f"f:{p.id}#{f.id}" for p in pages for f in p.follow_ups}
     expected |= {f"t:{t['id']}" for t in terms}
-    assert set(deck["cards"]) == expected
+    assert set(deck["cards"]) == expected == set(texts)
     assert len(deck["cards"]) == 7 + len(pages) + sum(len(p.follow_ups) for p in pages) + len(terms)
-    for key, card in deck["cards"].items():
-        assert card["front"].strip() and card["back"].strip(), key
-        assert card["group"] in deck["groups"], key
-        target = site / card["url"].split("#")[0] / "index.html"
-        assert target.exists(), (key, card["url"])
-        if "#" in card["url"]:
-            assert f'id="{card["url"].split("#")[1]}"' in target.read_text(encoding="utf-8"), key
+    by_id = {p.id: p for p in pages}
+    for key, (group, difficulty, frequency) in deck["cards"].items():
+        front, back, url, _ = texts[key]
+        assert front.strip() and back.strip(), key
+        assert key in json.loads((site / "practice" / "cards" / f"{group}.json").read_text(encoding="utf-8"))
+        page_id = key[2:].split("#")[0]
+        if page_id in by_id:
+            assert difficulty == by_id[page_id].difficulty and deck["frequencies"][frequency] == by_id[page_id].frequency
+        target = site / url.split("#")[0] / "index.html"
+        assert target.exists(), (key, url)
+        if "#" in url:
+            assert f'id="{url.split("#")[1]}"' in target.read_text(encoding="utf-8"), key
+
+
+def test_deck_index_is_small(site):
+    """The 练习 page loads the index and one group's texts, not every answer."""
+    index = (site / "practice" / "deck.json").read_bytes()
+    assert len(gzip.compress(index, 9)) <= 12 * 1024
+    chunks = sorted((site / "practice" / "cards").glob("*.json"))
+    assert max(len(gzip.compress(c.read_bytes(), 9)) for c in chunks) <= 30 * 1024
 
 
 def test_script_small_and_only_where_used(site):
@@ -112,12 +134,19 @@ def test_switch_hides_reveals_and_grades(phone, base_url):
 def _practice(page, base_url):
     page.goto(base_url + "practice/")
     page.wait_for_selector(".practice-card:not([hidden]) .practice-front:not(:empty)")
+    card(page)
+
+
+def card(page) -> str:
+    """The key of the card on screen, once its text has arrived."""
+    page.wait_for_selector('.practice-card[data-card]:not([data-card=""])')
+    return page.locator(".practice-card").get_attribute("data-card")
 
 
 def test_leitner_grading_on_the_practice_page(phone, base_url):
     page = phone.new_page()
     _practice(page, base_url)
-    first = page.locator(".practice-card").get_attribute("data-card")
+    first = card(page)
     assert page.locator(".practice-back").is_hidden()
     page.locator(".practice-reveal").click()
     assert page.locator(".practice-back").is_visible()
@@ -126,20 +155,20 @@ def test_leitner_grading_on_the_practice_page(phone, base_url):
     assert cards[first]["box"] == 2  # a new card remembered goes to box 2, due tomorrow
     assert cards[first]["due"] == page.evaluate("Math.floor(Date.now() / 864e5)") + 1
     # 再看看 sends the card to box 1, and it comes back after 3 other cards.
-    again = page.locator(".practice-card").get_attribute("data-card")
+    again = card(page)
     page.locator(".practice-reveal").click()
     page.locator(".practice-no").click()
     seen = []
     for _ in range(3):
-        seen.append(page.locator(".practice-card").get_attribute("data-card"))
+        seen.append(card(page))
         page.locator(".practice-reveal").click()
         page.locator(".practice-yes").click()
     assert again not in seen
-    assert page.locator(".practice-card").get_attribute("data-card") == again
+    assert card(page) == again
     # A remembered card is not due again today: it is not in a new session.
     page.reload()
     page.wait_for_selector(".practice-card:not([hidden]) .practice-front:not(:empty)")
-    assert page.locator(".practice-card").get_attribute("data-card") != first
+    assert card(page) != first
     progress = page.locator(".practice-progress").inner_text()
     assert re.search(r"原文面试题：\d+/7 记住了", progress)
 
@@ -149,6 +178,7 @@ def test_progress_per_group_and_filters(phone, base_url):
     _practice(page, base_url)
     group = page.locator(".practice-filters [name=group] option").nth(2).get_attribute("value")
     page.select_option(".practice-filters [name=group]", group)
+    card(page)
     assert group in page.locator(".practice-kind").inner_text()
     before = page.locator(".practice-progress li", has_text=group).inner_text()
     page.locator(".practice-reveal").click()
@@ -193,14 +223,14 @@ def test_keyboard_only(browser, base_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     _practice(page, base_url)
-    first = page.locator(".practice-card").get_attribute("data-card")
+    first = card(page)
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.keyboard.press("Space")
     assert page.locator(".practice-back").is_visible()
     assert "已显示答案" in page.locator(".practice-live").inner_text()
     page.keyboard.press("2")
     assert json.loads(page.evaluate(f"localStorage.getItem('{STORE}')"))["cards"][first]["box"] == 1
-    second = page.locator(".practice-card").get_attribute("data-card")
+    second = card(page)
     page.keyboard.press("Space")
     page.keyboard.press("1")
     assert json.loads(page.evaluate(f"localStorage.getItem('{STORE}')"))["cards"][second]["box"] == 2
@@ -252,11 +282,11 @@ def test_progress_survives_a_rebuild_that_adds_and_reorders(browser, site, tmp_p
     (project / "mkdocs.yml").write_text(nav, encoding="utf-8")
     rebuilt = mkdocs_build(project, tmp_path / "site")
     assert rebuilt.returncode == 0, rebuilt.log[-3000:]
-    old = json.loads((site / "practice" / "deck.json").read_text(encoding="utf-8"))["cards"]
-    new = json.loads((rebuilt.site / "practice" / "deck.json").read_text(encoding="utf-8"))["cards"]
-    assert set(old) < set(new)
-    for key in old:
-        assert new[key]["front"] == old[key]["front"], key
+    old, old_texts = load_deck(site)
+    new, new_texts = load_deck(rebuilt.site)
+    assert set(old["cards"]) < set(new["cards"])
+    for key in old["cards"]:
+        assert new_texts[key][0] == old_texts[key][0], key
     # The same stored progress, served from the new build on the same origin, still counts.
     folder = tmp_path / "served"
     shutil.copytree(site, folder)
@@ -274,7 +304,7 @@ def test_progress_survives_a_rebuild_that_adds_and_reorders(browser, site, tmp_p
         page.wait_for_selector(".practice-card:not([hidden]) .practice-front:not(:empty)")
         assert page.evaluate(f"localStorage.getItem('{STORE}')") == stored
         key = next(iter(json.loads(stored)["cards"]))
-        group = new[key]["group"]
+        group = new["groups"][new["cards"][key][0]]
         line = page.locator(".practice-progress li", has_text=group + "：").first.inner_text()
         assert int(re.search(r"：(\d+)/", line).group(1)) >= 1
         context.close()

@@ -89,12 +89,17 @@
 
   /* The 练习 page. */
   function practice(root) {
-    var base = new URL(root.dataset.site, location.href), deck, queue = [], current = null;
-    /* The offline copy (file://, where fetch fails) ships the deck as practice/deck.js (hooks/offline.py). */
-    (window.__practiceDeck ? Promise.resolve(window.__practiceDeck)
-      : fetch(new URL("practice/deck.json", base)).then(function (r) { return r.json(); })).then(function (d) {
-      deck = d; build();
-    }).catch(function () { root.querySelector(".practice-status").textContent = "题库加载失败，请刷新页面重试。"; });
+    var base = new URL(root.dataset.site, location.href), deck, queue = [], current = null, texts = {};
+    // The offline copy (file://, where fetch fails) ships these files in practice/deck.js (hooks/offline.py).
+    var shipped = window.__practiceFiles || {};
+    function get(path) {
+      if (shipped[path]) return Promise.resolve(shipped[path]);
+      return fetch(new URL(path, base)).then(function (r) { if (!r.ok) throw r; return r.json(); });
+    }
+    function fail() { root.querySelector(".practice-status").textContent = "题库加载失败，请刷新页面重试。"; }
+    // The index (groups, difficulty, frequency of every card) first; each group's texts when drawn.
+    function chunk(g) { return texts[g] || (texts[g] = get("practice/cards/" + g + ".json")); }
+    get("practice/deck.json").then(function (d) { deck = d; build(); }).catch(fail);
 
     var form = root.querySelector(".practice-filters"), card = root.querySelector(".practice-card");
     var front = card.querySelector(".practice-front"), back = card.querySelector(".practice-back");
@@ -122,14 +127,14 @@
     function entries() {
       var f = new FormData(form), kinds = f.getAll("kind"), out = [];
       Object.keys(deck.cards).forEach(function (key) {
-        var c = deck.cards[key];
-        if (f.get("group") && c.group !== f.get("group")) return;
-        if (f.get("difficulty") && String(c.difficulty) !== f.get("difficulty")) return;
-        if (f.get("frequency") && c.frequency !== f.get("frequency")) return;
-        if (c.kind === "term") {
+        var c = deck.cards[key], kind = { q: "question", f: "follow-up", t: "term" }[key[0]];
+        if (f.get("group") && deck.groups[c[0]] !== f.get("group")) return;
+        if (f.get("difficulty") && String(c[1]) !== f.get("difficulty")) return;
+        if (f.get("frequency") && deck.frequencies[c[2]] !== f.get("frequency")) return;
+        if (kind === "term") {
           if (kinds.indexOf("term") >= 0) out.push({ key: key, c: c, kind: "term" });
           if (kinds.indexOf("definition") >= 0) out.push({ key: key, c: c, kind: "definition" });
-        } else if (kinds.indexOf(c.kind) >= 0) out.push({ key: key, c: c, kind: c.kind });
+        } else if (kinds.indexOf(kind) >= 0) out.push({ key: key, c: c, kind: kind });
       });
       return out;
     }
@@ -146,7 +151,7 @@
     function showProgress() {
       var s = load(), counts = {};
       Object.keys(deck.cards).forEach(function (key) {
-        var c = deck.cards[key], n = counts[c.group] || (counts[c.group] = [0, 0]);
+        var g = deck.groups[deck.cards[key][0]], n = counts[g] || (counts[g] = [0, 0]);
         n[1] += 1; if (known(s, key)) n[0] += 1;
       });
       progress.textContent = "";
@@ -163,25 +168,31 @@
         status.textContent = "换一组或一种题型，或明天再来。";
         return;
       }
-      var c = current.c;
-      card.dataset.card = current.key;
-      kind.textContent = KINDS[current.kind] + " · " + c.group + (c.difficulty ? " · 难度 " + c.difficulty + "/3" : "");
-      if (current.kind === "definition") front.textContent = c.back; else front.textContent = c.front;
-      if (current.kind === "term") back.textContent = c.back;
-      else if (current.kind === "definition") back.textContent = c.front;
-      else back.innerHTML = c.back;  // the site's own HTML, made at build time
-      back.hidden = true; reveal.hidden = false; yes.hidden = no.hidden = true;
-      link.hidden = false; link.href = new URL(c.url, base).href;
-      link.textContent = c.from ? "打开原页：" + c.from : "打开原页";
-      status.textContent = "还剩 " + (queue.length + 1) + " 张。按空格键显示答案。";
+      var shown = current, c = current.c;
+      card.dataset.card = "";
+      reveal.hidden = yes.hidden = no.hidden = true;
+      chunk(c[0]).then(function (all) {
+        if (current !== shown) return;
+        var t = all[shown.key];  // [front, back, url, from]
+        card.dataset.card = shown.key;
+        kind.textContent = KINDS[shown.kind] + " · " + deck.groups[c[0]] + (c[1] ? " · 难度 " + c[1] + "/3" : "");
+        if (shown.kind === "definition") front.textContent = t[1]; else front.textContent = t[0];
+        if (shown.kind === "term") back.textContent = t[1];
+        else if (shown.kind === "definition") back.textContent = t[0];
+        else back.innerHTML = t[1];  // the site's own HTML, made at build time
+        back.hidden = true; reveal.hidden = false;
+        link.hidden = false; link.href = new URL(t[2], base).href;
+        link.textContent = t[3] ? "打开原页：" + t[3] : "打开原页";
+        status.textContent = "还剩 " + (queue.length + 1) + " 张。按空格键显示答案。";
+      }).catch(fail);
     }
     function show() {
-      if (!current || !back.hidden) return;
+      if (!current || !back.hidden || card.dataset.card !== current.key) return;
       back.hidden = false; reveal.hidden = true; yes.hidden = no.hidden = false;
       say("已显示答案。记住了按 1，再看看按 2。"); yes.focus();
     }
     function next(remembered) {
-      if (!current || back.hidden) return;
+      if (!current || back.hidden || card.dataset.card !== current.key) return;
       var box = grade(current.key, remembered), done = current;
       if (box === 1) queue.splice(Math.min(AGAIN_AFTER, queue.length), 0, done);
       say(remembered ? "记住了：移到第 " + box + " 盒，" + DAYS[box] + " 天后再练。" : "再看看：回到第 1 盒，稍后再出现。");

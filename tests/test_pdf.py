@@ -212,3 +212,12 @@ def test_a_link_to_no_page_stops_the_pdf_naming_the_page(site, tmp_path):
     plant(broken, "qa/nlp", '<a href="../vision/#no-such-section">x</a>')
     with pytest.raises(sitepdf.PdfError, match="qa/nlp/: link '../vision/#no-such-section' names an anchor"):
         sitepdf.Assembler(broken).document({}, "2026-01-01")
+
+
+def test_content_wider_than_the_sheet_stops_the_pdf_naming_the_page(site, tmp_path):
+    """Chromium would shrink every page to fit it: tools/pdf.py names the page instead."""
+    require_chromium()
+    broken = copy_site(site, tmp_path / "site")
+    plant(broken, "qa/nlp", '<div style="width: 250mm">太宽的内容</div>')
+    with pytest.raises(sitepdf.PdfError, match=r"wider than the page.*qa/nlp/: <div> 太宽的内容"):
+        sitepdf.build_pdf(broken, tmp_path / "out.pdf")

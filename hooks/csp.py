@@ -18,15 +18,15 @@ an inline script added later (or injected) has no hash, so it is blocked and rep
 - A meta policy cannot carry frame-ancestors, report-uri or sandbox; browsers ignore them there.
 - The referrer policy: other sites see the site's origin, never the page a reader came from.
 
-The policy is written right after <meta charset>, so it governs every script of the page. A page
-opened from file:// has the origin "null", which 'self' does not match: an offline copy needs its
-own policy (CONTRIBUTING.md says what).
+The policy is written right after <meta charset>, so it governs every script of the page. The
+offline copy (OFFLINE=true) allows inline scripts instead of hashing them: see offline() below.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 
 from mkdocs.exceptions import PluginError
@@ -63,8 +63,19 @@ def script_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+def offline() -> bool:
+    """The offline copy (`make offline`, hooks/offline.py) is being built."""
+    return os.environ.get("OFFLINE", "").lower() in ("1", "true", "yes")
+
+
 def policy(html: str) -> str:
     hashes = list(dict.fromkeys(script_hash(text) for text in inline_scripts(html)))
+    if offline():
+        # From disk, Material's search worker runs in an iframe (iframe-worker's shim), which writes
+        # inline scripts into an about:blank frame that inherits this policy; their text names the
+        # worker's path relative to the page, so no build-time hash fits. The copy makes no network
+        # request (default-src stays 'self'), so it allows inline scripts instead of hashing them.
+        hashes = ["'unsafe-inline'"]
     return "; ".join([
         "default-src 'self'",
         " ".join(["script-src 'self'", *hashes]),

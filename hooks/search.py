@@ -116,6 +116,9 @@ GLOSSARY_URL = f"{content.GLOSSARY_DIR}/"  # the index page, where every entry h
 TITLE_KEYS = "title_keys"
 TEXT_KEYS = "text_keys"
 ZWSP = "\u200b"
+# A formula is left out of the index (hooks/formulas.py): "约 $3\Psi$，每层" is indexed as "约 ，每层",
+# and a snippet line could then start with the "，". The space before closing punctuation goes.
+SPACE_BEFORE_CLOSING = re.compile(r"[ \t\n\u200b]+([，。、；：？！）》」』”’])")
 ADDITION_LABEL = "本站补充"  # the badge that marks the site's additions
 TAG = re.compile(r"<[^>]*>")
 HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -165,7 +168,7 @@ def on_post_build(config, **kwargs):
     _add_keys(data["docs"], glossary, separator)
     for doc in data["docs"]:
         for field in ("title", "text"):
-            doc[field] = _trim_zero_width(doc[field], separator)
+            doc[field] = SPACE_BEFORE_CLOSING.sub(r"\1", _trim_zero_width(doc[field], separator))
     if "tags" in data["config"]["fields"]:  # a page's topic tags count as a hidden title key
         data["config"]["fields"]["tags"]["boost"] = TAGS_BOOST
     data["config"][TRADITIONAL] = _traditional_table(data["docs"])

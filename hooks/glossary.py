@@ -31,7 +31,10 @@ import content
 
 # Text inside these elements is never linked.
 SKIP_TAGS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "kbd",
-             "svg", "button", "textarea", "title", "abbr", "math"}
+             "svg", "button", "textarea", "title", "abbr", "math",
+             # Table cells are too cramped for touch targets, and a comparison table's dozens of
+             # definitions (the links' tooltips) pushed its page over the 100 KB budget.
+             "table"}
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Blocks that get no term links: the generated list of related terms (hooks/pages.py), which

@@ -134,6 +134,22 @@ def _compact(fragment: str) -> str:
     return HEX_ENTITY.sub(lambda m: html.escape(chr(int(m.group(1), 16)), quote=False), fragment)
 
 
+SCRIPTS = ("assets/practice.js", "assets/terms.js")  # the site's own scripts, as docs/ has them
+BLOCK_COMMENT = re.compile(r"^\s*/\*.*?\*/\s*\n", re.S | re.M)
+
+
+def _slim_scripts(site_dir: Path) -> None:
+    """The site's scripts ship without their comments and indentation (question pages load them)."""
+    for name in SCRIPTS:
+        path = site_dir / name
+        if not path.exists():
+            continue
+        code = BLOCK_COMMENT.sub("", path.read_text(encoding="utf-8"))
+        lines = (line.strip() for line in code.splitlines())
+        path.write_text("\n".join(line for line in lines if line and not line.startswith("//")) + "\n",
+                        encoding="utf-8")
+
+
 def on_post_build(config, **kwargs):
     """practice/deck.json: every card's key, group, difficulty and frequency (enough to filter,
     order and count progress), and practice/cards/<group>.json: the cards' text, one file per
@@ -164,6 +180,7 @@ def on_post_build(config, **kwargs):
         index[key] = [group, card.get("difficulty", 0), content.FREQUENCIES.index(card["frequency"])
                       if "frequency" in card else -1]
         texts[group][key] = [card["front"], _compact(card["back"]), card["url"], card.get("from", "")]
+    _slim_scripts(Path(config["site_dir"]))
     out = Path(config["site_dir"]) / DECK
     (out.parent / "cards").mkdir(parents=True, exist_ok=True)
     deck = {"version": DECK_VERSION, "groups": groups, "frequencies": list(content.FREQUENCIES), "cards": index}

@@ -46,13 +46,18 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def nav_order(site: Path) -> list[str]:
-    """Site-relative URLs ("", "qa/", …) in reading order, from the home page's navigation."""
-    urls = []
-    for link in soup(site / "index.html").select("nav.md-nav--primary a.md-nav__link[href]"):
-        url = urljoin("/", link["href"]).lstrip("/")
-        if "#" not in url and url not in urls and url not in SKIP:
-            urls.append(url)
-    return urls
+    """Site-relative URLs ("", "qa/", …) in reading order: the footer's "next" links walked from the
+    home page (each page's own nav lists only its open section: navigation.prune)."""
+    walked, here = [""], ""
+    while True:
+        link = soup(site / here / "index.html").select_one("a.md-footer__link--next[href]")
+        if link is None:
+            break
+        here = urljoin("/" + here, link["href"]).lstrip("/")
+        if here in walked:
+            break
+        walked.append(here)
+    return [url for url in walked if url not in SKIP]
 
 
 def page_id(url: str) -> str:
@@ -120,8 +125,12 @@ class Assembler:
         body = self.articles[url]
         pid = page_id(url)
         for tag in body.select("a.headerlink, .md-source-file, .md-content__button, button, "
-                               "[data-print='hide'], .selftest-controls, nav.md-tags"):
-            tag.decompose()
+                               "[data-print='hide'], .selftest-controls, nav.md-tags, wbr"):
+            tag.decompose()  # <wbr>: hooks/headings.py's word breaks double Chromium's bookmark titles
+        for heading in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+            # Plain text: Chromium's bookmark titles repeat or lose parts of headings with inline
+            # elements in them (headings.py's no-break spans).
+            heading.string = heading.get_text()
         for tag in body.find_all(id=True):
             tag["id"] = f"{pid}--{tag['id']}"
         for link in body.find_all("a", href=True):

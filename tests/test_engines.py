@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, serve
+from conftest import ROOT, missing, serve
 
 WEBKIT_DRIVER = os.environ.get("WEBKIT_DRIVER", "/usr/bin/WebKitWebDriver")
 PHONE = {"width": 390, "height": 844}
@@ -234,15 +234,15 @@ def webkit(site):
     """A WebKitGTK WebDriver session on its own Xvfb display, on a copy of the site whose key pages
     record script errors from their first line (window.__errors)."""
     if not Path(WEBKIT_DRIVER).exists():
-        pytest.skip(f"WebKit: {WEBKIT_DRIVER} not found (apt-get install -y webkit2gtk-driver)")
+        missing(f"WebKit: {WEBKIT_DRIVER} not found (apt-get install -y webkit2gtk-driver)")
     if not shutil.which("Xvfb"):
-        pytest.skip("WebKit: Xvfb not found (apt-get install -y xvfb)")
+        missing("WebKit: Xvfb not found (apt-get install -y xvfb)")
     try:
         from selenium import webdriver
         from selenium.webdriver.webkitgtk.options import Options
         from selenium.webdriver.webkitgtk.service import Service
     except ImportError:
-        pytest.skip("WebKit: selenium is not installed (tests/requirements.txt)")
+        missing("WebKit: selenium is not installed (tests/requirements.txt)")
     import tempfile
 
     copy = Path(tempfile.mkdtemp(prefix="webkit-site-")) / "site"
@@ -263,7 +263,7 @@ def webkit(site):
     while not socket.exists() and xvfb.poll() is None:  # ready once its socket exists
         time.sleep(0.05)
     if xvfb.poll() is not None:
-        pytest.skip(f"WebKit: Xvfb did not start: {xvfb_log.read_text(errors='replace')[-500:]}")
+        missing(f"WebKit: Xvfb did not start: {xvfb_log.read_text(errors='replace')[-500:]}")
     display = str(number)
     options = Options()
     options.add_argument("--automation")

@@ -20,6 +20,9 @@ The index (on_post_build)
   * identifiers in code, whole: "model.fit" -> "#model#fit", "skip_special_tokens" ->
     "#skip_special_tokens" (the worker adds the same key for an identifier typed as in code);
   * the NFKC forms of words written with full-width letters (the worker normalises queries too).
+  `name_keys` holds a glossary entry's whole names, marked ("$gpt4", "$transformer"); the worker
+  adds the key of the whole query, so the entry named "Transformer" outranks pages titled
+  "Transformer 基础" (see NAME_MARK).
 - Each glossary entry's definition joins its section's text (the index is fetched only when search
   opens): a word of a definition finds the term, and the result shows the definition.
 - `config.t2s` and `config.t2s_words`: the tables with which the worker converts a query in
@@ -115,6 +118,7 @@ BUNDLE_CONTRACT["the landing highlight splits ?h= on the separator"] = EAGER_HIG
 GLOSSARY_URL = f"{content.GLOSSARY_DIR}/"  # the index page, where every entry has its section
 TITLE_KEYS = "title_keys"
 TEXT_KEYS = "text_keys"
+NAME_KEYS = "name_keys"
 ZWSP = "\u200b"
 # A formula is left out of the index (hooks/formulas.py): "约 $3\Psi$，每层" is indexed as "约 ，每层",
 # and a snippet line could then start with the "，". The space before closing punctuation goes.
@@ -153,6 +157,14 @@ CODE = re.compile(r"<code>(.*?)</code>", re.S)
 DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 UNDERSCORED = re.compile(r"(?<![\w.])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+(?![\w])")
 IDENTIFIER_MARK = "#"
+# A glossary entry's whole names, each as one key "$" + the name joined ("$transformer", "$gpt4",
+# "$多模态大模型"), in a field of their own (name_keys, mkdocs.yml). A single-word name's joined form
+# is the word itself, which every page that mentions it has too (a title "Transformer 基础", a tag):
+# the worker adds the key of the whole query, so the entry named exactly what the reader typed ranks
+# first. Its own field, because lunr divides a field's score by the length of the query's vector for
+# that field: a heavy clause in a shared field outweighs the other words, not other documents.
+# "$" is no separator, and no word a reader types starts with it.
+NAME_MARK = "$"
 
 
 def on_post_build(config, **kwargs):
@@ -255,6 +267,9 @@ def _add_keys(docs: list[dict], glossary: content.Glossary, separator: re.Patter
         title += _identifiers(doc["text"])
         text = keys(doc["text"]) + _normalised(_words(doc["title"], separator) + _words(doc["text"], separator))
         added[doc["location"]] = (list(dict.fromkeys(names + title)), text)
+        if term:
+            doc[NAME_KEYS] = " ".join(dict.fromkeys(
+                NAME_MARK + _joined(unicodedata.normalize("NFKC", name), separator) for name in term.names))
 
     for doc in docs:
         title, text = added[doc["location"]]

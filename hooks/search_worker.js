@@ -11,6 +11,11 @@
   // An identifier typed whole (model.fit) finds the section whose code has it above pages that
   // merely contain its parts ("model" is in many titles).
   const IDENTIFIER_BOOST = 1000
+  // The whole query as a glossary entry's name ("$transformer", hooks/search.py NAME_MARK), matched
+  // in its own field, whose boost (mkdocs.yml) sets its weight: the entry named exactly what the
+  // reader typed ranks above pages that have the word in a title.
+  const NAME_BOOST = 1
+  const NAME_MARK = "$"
   const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g
   // The runs hooks/search.py joins in the index ("GPT-4" -> gpt4): Latin letters and digits joined
   // by hyphens, with no letter, digit or "_" around them. (No lookbehind: older Safari lacks it,
@@ -34,6 +39,8 @@
   let compounds = [] // the query's hyphenated and dotted words, for the landing highlight
   let words = [] // the query's words as searched, for snippets that show no match
   let toSimplified = query => query
+  let separator = null // the index's separator (mkdocs.yml), to join the query as a name is joined
+  let nameKey = "" // the whole query as a name key
   let index = null // the lunr index, once built
 
   // Registered before Material's listener, so it sees each message first. The query message's
@@ -41,12 +48,14 @@
   addEventListener("message", ({ data: message }) => {
     if (message.type === 0) {
       toSimplified = converter(message.data.config)
+      separator = new RegExp(message.data.config.separator, "g")
       patchSearch(self.lunr)
     } else if (message.type === 2) {
       const query = dropStopWords(toSimplified(message.data.normalize("NFKC")))
       message.data = query
       joined = joinedWords(query)
       identifiers = identifierKeys(query)
+      nameKey = separator ? NAME_MARK + query.replace(separator, "").toLowerCase() : ""
       compounds = query.split(/[^A-Za-z0-9_.-]+/).map(run => run.replace(/^[.-]+|[.-]+$/g, "").toLowerCase())
         .filter(run => /[.-]/.test(run))
       words = query.toLowerCase().split(/[\s\u3000,，。、？！?!]+/).filter(Boolean)
@@ -158,6 +167,9 @@
           if (!exact.has(term))
             query.clause({ term, boost: EXACT_BOOST, presence: OPTIONAL, usePipeline: false })
         }
+        if (nameKey.length > NAME_MARK.length)
+          query.clause({ term: nameKey, fields: ["name_keys"], boost: NAME_BOOST, presence: OPTIONAL,
+                         usePipeline: false })
         for (const term of identifiers)
           query.clause({ term, fields: ["title", "text", "title_keys"], boost: IDENTIFIER_BOOST, presence: OPTIONAL,
                          usePipeline: false })

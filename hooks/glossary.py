@@ -127,17 +127,21 @@ def _index_markdown() -> str:
         '<div class="site-addition" markdown>',
         '<p class="site-addition__label">本站补充</p>',
         "",
-        f"本站编写：原文、本站的代码示例和术语定义用到的 {len(glossary.terms)} 个术语，分 {len(groups)} 类，"
-        "每类一页，每条有中英文名、缩写、定义、出处（有单一出处的）和用到它的页面。"
-        "正文中的术语第一次出现时都链接到它的条目。",
-        "",
+        # The menu first, the description after it: on a phone every category is on the first
+        # screen, one tap away (tests/test_site.py, two taps to any term).
         '<div class="glossary-categories" markdown>',
         "",
     ]
     for category_id, name, terms in groups:
         out.append(f'- [{name}<span class="glossary-count">{len(terms)}</span>]'
                    f"({content.relative(uri, content.category_uri(category_id))})")
-    out += ["", "</div>", "</div>", ""]
+    out += [
+        "", "</div>", "",
+        f"本站编写：原文、本站的代码示例和术语定义用到的 {len(glossary.terms)} 个术语，分 {len(groups)} 类，"
+        "每类一页，每条有中英文名、缩写、定义、出处（有单一出处的）和用到它的页面。"
+        "正文中的术语第一次出现时都链接到它的条目。",
+        "", "</div>", "",
+    ]
     # Every term by its full name, under the term's id: what search finds (one result group for
     # the whole glossary, at glossary/#<id>, as before the split) and where links shared before
     # the split land; a tap on the name, or the script, opens the entry on its category's page.
@@ -173,9 +177,9 @@ def _category_markdown(category_id: str) -> str:
         '<div class="site-addition" markdown>',
         '<p class="site-addition__label">本站补充</p>',
         "",
-        f"[术语表]({content.relative(uri, content.GLOSSARY_INDEX)})的一类，共 {len(terms)} 条，由本站编写：",
+        *_term_index(uri, terms),  # first, as on the index page: every term on the first screen
+        f"[术语表]({content.relative(uri, content.GLOSSARY_INDEX)})的一类，共 {len(terms)} 条，由本站编写。",
         "",
-        *_term_index(uri, terms),
         "</div>",
         "",
     ]

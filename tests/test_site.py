@@ -438,9 +438,6 @@ def tap(page, selector: str) -> bool:
     return True
 
 
-@pytest.mark.xfail(reason="known regression: with 232 terms in 17 categories and 44 px chips, 3 category chips "
-                          "on /glossary/ and 1 term on /glossary/transformer-parts/ sit below a 664 px first "
-                          "screen; needs a more compact category menu", strict=False)
 def test_any_term_is_two_taps_from_the_glossary_top_on_a_phone(browser, base_url):
     """390 px wide, 664 px tall (an iPhone's visible area with Safari's bars): from the top of
     /glossary/, tap 1 is the term's category (on screen without scrolling), tap 2 the term's name at

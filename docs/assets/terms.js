@@ -1,7 +1,9 @@
 /* Term links (hooks/glossary.py): a tap or click shows the term's definition in place, with a link
    to its glossary entry. The definition is the link's title (a desktop browser shows it on hover;
    no phone does). Loaded only by pages with term links; no Material tooltips (their script cost
-   Lighthouse performance). A click with a modifier key, or on the popup's link, opens the entry. */
+   Lighthouse performance). A click with a modifier key, or on the popup's link, opens the entry.
+   On a touch screen, a term link whose 44 px touch target would overlap an earlier one's is left
+   as plain text at that width (see spaceTargets). */
 (function () {
   "use strict";
   var pop = null;
@@ -57,7 +59,7 @@
 
   document.addEventListener("click", function (event) {
     if (pop && pop.contains(event.target)) return; // the entry link navigates
-    var link = event.target.closest && event.target.closest("a.glossary-term");
+    var link = event.target.closest && event.target.closest("a.glossary-term[href]");
     if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
       close(false);
       return;
@@ -71,4 +73,60 @@
     if (event.key === "Escape" && pop) close(true);
   });
   window.addEventListener("resize", function () { close(false); });
+
+  // Touch targets: each term link counts as a box at least TARGET px wide and high, centred on it.
+  // Lines of running text are about 26 px apart, so a term right above another, on the line before,
+  // was under the same finger; the build spaces links on one line (hooks/glossary.py TERM_GAP),
+  // but only the layout knows the lines. Where two boxes overlap, the later link loses its href:
+  // it stays in the text, unlinked, at this width (the term is linked where it is used again, and
+  // the glossary has it). Measured again when the article's size changes: a new width, or a
+  // 自测 answer shown. A fine pointer (mouse) keeps every link.
+  var TARGET = 44;
+  var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)");
+
+  function box(rect) {
+    var x = (rect.left + rect.right) / 2, y = (rect.top + rect.bottom) / 2;
+    var w = Math.max(TARGET, rect.width) / 2, h = Math.max(TARGET, rect.height) / 2;
+    return [x - w, y - h, x + w, y + h];
+  }
+
+  function overlaps(a, b) {
+    return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+  }
+
+  function spaceTargets() {
+    var links = document.querySelectorAll("article a.glossary-term");
+    var kept = [];
+    for (var i = 0; i < links.length; i++) {
+      var link = links[i];
+      if (link.hasAttribute("data-href")) {
+        link.setAttribute("href", link.getAttribute("data-href"));
+        link.removeAttribute("data-href");
+      }
+      if (!coarse || !coarse.matches) continue;
+      var boxes = [];
+      var rects = link.getClientRects();
+      for (var j = 0; j < rects.length; j++)
+        if (rects[j].width > 0) boxes.push(box(rects[j]));
+      var clash = boxes.some(function (b) { return kept.some(function (k) { return overlaps(b, k); }); });
+      if (clash) {
+        link.setAttribute("data-href", link.getAttribute("href"));
+        link.removeAttribute("href");
+      } else {
+        kept.push.apply(kept, boxes);
+      }
+    }
+  }
+
+  var article = document.querySelector("article");
+  if (article && window.ResizeObserver) {
+    var pending = false;
+    new ResizeObserver(function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; spaceTargets(); });
+    }).observe(article);
+  } else {
+    spaceTargets();
+  }
 })();

@@ -87,16 +87,17 @@ KB = 1024
 # build (DEPLOY_ENV), when the limits were last set:
 #                     transferred  requests  script      elements (plain; notebooks: plain, executed adds
 #                                                            about 1.6 KB and 110 elements)
-#   home              85.8 KB      8         159.9 KB    252
-#   question          92.8 KB      9         170.3 KB    365   (自测: practice.js; tap-to-define: terms.js)
-#   glossary          95.4 KB      7         158.0 KB    1592
-#   glossary-category 92.7 KB      7         157.8 KB    830
+#   home              86.5 KB      8         161.8 KB    252
+#   question          93.5 KB      9         172.2 KB    365   (自测: practice.js; tap-to-define and touch
+#                                                              spacing: terms.js, 3.6 KB)
+#   glossary          95.6 KB      7         158.4 KB    1592
+#   glossary-category 92.9 KB      7         158.3 KB    830
 #   mnist             95.8 KB      9         159.9 KB    1290
 #   gpt2              95.0 KB      9         159.9 KB    923
 #   chinese-clip      96.2 KB      9         159.9 KB    1563
 #   bank              97.9 KB      8         159.9 KB    641
-#   bank-question     99.2 KB      9         170.3 KB    1207  (the heaviest: bank/encoders/clip/)
-#   practice          93.0 KB      10        168.2 KB    300   (the deck index and one group's cards)
+#   bank-question     99.9 KB      9         172.2 KB    1207  (the heaviest: bank/encoders/clip/)
+#   practice          93.2 KB      10        168.7 KB    300   (the deck index and one group's cards)
 # Of the script, 111.5 KB is Material's bundle, 40.9 KB its search worker, 1.1 KB the inline scripts.
 # Why counts and not timings: under Lighthouse's simulated phone (4x slower CPU, 1.6 Mbit/s, 150 ms
 # round trips) these pages' score is decided by main-thread work (TBT: the script run, and Material's
@@ -106,15 +107,15 @@ KB = 1024
 # page that needs more raises its limit here, in the same commit, with `make audit` showing its
 # median performance.
 LIMITS = {
-    "home": Weight(transfer_bytes=88 * KB, requests=8, script_bytes=162 * KB, dom_elements=260),
-    "question": Weight(transfer_bytes=95 * KB, requests=9, script_bytes=172 * KB, dom_elements=380),
+    "home": Weight(transfer_bytes=88 * KB, requests=8, script_bytes=164 * KB, dom_elements=260),
+    "question": Weight(transfer_bytes=95 * KB, requests=9, script_bytes=174 * KB, dom_elements=380),
     "glossary": Weight(transfer_bytes=97 * KB, requests=7, script_bytes=160 * KB, dom_elements=1640),
     "glossary-category": Weight(transfer_bytes=95 * KB, requests=7, script_bytes=160 * KB, dom_elements=860),
     "mnist": Weight(transfer_bytes=99 * KB, requests=9, script_bytes=162 * KB, dom_elements=1470),
     "gpt2": Weight(transfer_bytes=97 * KB, requests=9, script_bytes=162 * KB, dom_elements=1000),
     "chinese-clip": Weight(transfer_bytes=99 * KB, requests=9, script_bytes=162 * KB, dom_elements=1650),
     "bank": Weight(transfer_bytes=100 * KB, requests=8, script_bytes=162 * KB, dom_elements=670),
-    "bank-question": Weight(transfer_bytes=100 * KB, requests=9, script_bytes=172 * KB, dom_elements=1250),
+    "bank-question": Weight(transfer_bytes=100 * KB, requests=9, script_bytes=174 * KB, dom_elements=1250),
     "practice": Weight(transfer_bytes=95 * KB, requests=10, script_bytes=170 * KB, dom_elements=310),
 }
 

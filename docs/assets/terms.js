@@ -59,7 +59,7 @@
 
   document.addEventListener("click", function (event) {
     if (pop && pop.contains(event.target)) return; // the entry link navigates
-    var link = event.target.closest && event.target.closest("a.glossary-term[href]");
+    var link = event.target.closest && event.target.closest("a.glossary-term:not([data-spaced])");
     if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
       close(false);
       return;
@@ -77,9 +77,9 @@
   // Touch targets: each term link counts as a box at least TARGET px wide and high, centred on it.
   // Lines of running text are about 26 px apart, so a term right above another, on the line before,
   // was under the same finger; the build spaces links on one line (hooks/glossary.py TERM_GAP),
-  // but only the layout knows the lines. Where two boxes overlap, the later link loses its href:
-  // it stays in the text, unlinked, at this width (the term is linked where it is used again, and
-  // the glossary has it). Measured again when the article's size changes: a new width, or a
+  // but only the layout knows the lines. Where two boxes overlap, the later link stops being a
+  // target at this width: it reads as plain text and a tap goes through it (the term is linked
+  // where it is used again, and the glossary has it). Measured again when the article's size changes: a new width, or a
   // 自测 answer shown. A fine pointer (mouse) keeps every link.
   var TARGET = 44;
   var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)");
@@ -99,9 +99,9 @@
     var kept = [];
     for (var i = 0; i < links.length; i++) {
       var link = links[i];
-      if (link.hasAttribute("data-href")) {
-        link.setAttribute("href", link.getAttribute("data-href"));
-        link.removeAttribute("data-href");
+      if (link.hasAttribute("data-spaced")) {
+        link.removeAttribute("data-spaced");
+        link.removeAttribute("tabindex");
       }
       if (!coarse || !coarse.matches) continue;
       var boxes = [];
@@ -110,8 +110,10 @@
         if (rects[j].width > 0) boxes.push(box(rects[j]));
       var clash = boxes.some(function (b) { return kept.some(function (k) { return overlaps(b, k); }); });
       if (clash) {
-        link.setAttribute("data-href", link.getAttribute("href"));
-        link.removeAttribute("href");
+        // Not a target any more (extra.css: no pointer events, no underline); it keeps its href, so
+        // the page's links stay what they are for a crawler or a screen reader.
+        link.setAttribute("data-spaced", "");
+        link.setAttribute("tabindex", "-1");
       } else {
         kept.push.apply(kept, boxes);
       }

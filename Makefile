@@ -12,8 +12,10 @@ serve: $(VENV)/.site  ## build and serve the site at http://127.0.0.1:8000
 build: $(VENV)/.site  ## build the site into site/, failing on any warning
 	$(BIN)/mkdocs build --strict
 
+# One worker per core, each taking whole test files (their module fixtures stay in one process); the
+# 25 slowest tests are listed at the end, a report, not a gate.
 test: $(VENV)/.test  ## run every test
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=25 tests
 
 audit: $(VENV)/.test  ## performance table: 5 Lighthouse runs per audited page (median, min–max) and what each page weighs
 	$(BIN)/python tests/audit.py audit

@@ -560,7 +560,7 @@ def on_post_build(config, **kwargs):
             log.warning(f"{card.src_uri}: link-preview card: {problem}")
         target.write_bytes(png)
         if not problems:  # a flawed card is redrawn (and reported) by every build until fixed
-            partial = cached.with_suffix(".part")
+            partial = cached.with_suffix(f".{os.getpid()}.part")  # builds may run side by side (make test)
             partial.write_bytes(png)
             partial.replace(cached)
     log.info(f"{len(_state['cards'])} link-preview cards in {CARD_DIR}/: {drawn} drawn, "

@@ -63,8 +63,10 @@ def mkdocs_build(project: Path, site_dir: Path, env: dict | None = None) -> Buil
     return Build(result.returncode, result.stdout + result.stderr, site_dir)
 
 
-def copy_project(dest: Path) -> Path:
-    """A throwaway copy of the sources, to build with a defect planted in it."""
+def copy_project(dest: Path, cards_cache: bool = True) -> Path:
+    """A throwaway copy of the sources, to build with a defect planted in it. With the link-preview
+    cards already drawn (.cache/cards, keyed by each card's content): drawing them all again took
+    17 s of every such build. The card tests that need them drawn pass cards_cache=False."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "docs", "hooks", "notebooks"):
         src = ROOT / name
@@ -72,6 +74,9 @@ def copy_project(dest: Path) -> Path:
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif src.exists():
             shutil.copy2(src, dest / name)
+    cards = ROOT / ".cache" / "cards"
+    if cards_cache and cards.is_dir():
+        shutil.copytree(cards, dest / ".cache" / "cards", ignore=shutil.ignore_patterns("*.part"))
     return dest
 
 

@@ -305,7 +305,7 @@ def test_a_character_missing_from_the_font_is_reported():
 # --- Builds ----------------------------------------------------------------------------------
 
 def test_missing_font_stops_the_build_naming_the_package(tmp_path):
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", cards_cache=False)
     result = mkdocs_build(project, tmp_path / "site", env={cards.FONT_PATH_ENV: str(tmp_path / "no-fonts")})
     assert result.returncode != 0, "the build passed without the font"
     assert "Noto Sans CJK SC" in result.log and "apt-get install fonts-noto-cjk" in result.log, result.log[-2000:]
@@ -327,7 +327,7 @@ def test_title_too_long_for_the_card_fails_the_strict_build(tmp_path):
 
 
 def test_unchanged_cards_are_not_redrawn(tmp_path):
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", cards_cache=False)
     first = mkdocs_build(project, tmp_path / "first")
     assert first.returncode == 0, first.log[-2000:]
     count = len(list((first.site / cards.CARD_DIR).iterdir()))

@@ -221,3 +221,16 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# `make test` runs the files on two or more workers, each file whole (pytest-xdist --dist loadfile),
+# handed out in collection order. The longest files go first, so that no worker is left with one of
+# them at the end while the others idle (from `--durations`: the bare-clone run, the PDF, axe and
+# Lighthouse, the site's phone checks).
+LONGEST_FIRST = ["test_standalone.py", "test_pdf.py", "test_audit.py", "test_site.py", "test_search.py",
+                 "test_csp.py", "test_cards.py", "test_notebooks.py", "test_engines.py"]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order

@@ -58,7 +58,7 @@ def first_results_ms(site: Path, runs: int = RUNS) -> list[tuple[float, float]]:
                 box = page.locator("input.md-search__input")
                 box.fill(QUERY)
                 box.press("End")
-                page.wait_for_function("window.firstResults !== undefined", timeout=60_000)
+                page.wait_for_function("() => window.firstResults !== undefined", timeout=60_000)
                 fetched = page.evaluate("""() => performance.getEntriesByType('resource')
                     .find(entry => entry.name.endsWith('search_index.json')).responseEnd""")
                 times.append((fetched - start, page.evaluate("window.firstResults") - start))

@@ -205,7 +205,9 @@ def test_export_clear_import_and_refuse_bad_files(phone, base_url, tmp_path):
     page.locator(".practice-reset").click()
     assert json.loads(page.evaluate(f"localStorage.getItem('{STORE}')"))["cards"] == {}
     page.set_input_files(".practice-import", str(exported))
-    page.wait_for_function(f"JSON.parse(localStorage.getItem('{STORE}')).cards && "
+    # Predicates as functions: Playwright polls a plain expression with eval, which the site's CSP
+    # refuses (the wait then failed whenever the first check came too early).
+    page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{STORE}')).cards && "
                            f"Object.keys(JSON.parse(localStorage.getItem('{STORE}')).cards).length > 0")
     assert json.loads(page.evaluate(f"localStorage.getItem('{STORE}')"))["cards"] == saved["cards"]
     for name, text in {"broken.json": "{not json", "foreign.json": json.dumps({"cards": {}}),
@@ -214,7 +216,7 @@ def test_export_clear_import_and_refuse_bad_files(phone, base_url, tmp_path):
         bad = tmp_path / name
         bad.write_text(text, encoding="utf-8")
         page.set_input_files(".practice-import", str(bad))
-        page.wait_for_function("document.querySelector('.practice-live').textContent.includes('导入失败')")
+        page.wait_for_function("() => document.querySelector('.practice-live').textContent.includes('导入失败')")
         assert json.loads(page.evaluate(f"localStorage.getItem('{STORE}')"))["cards"] == saved["cards"], name
         page.evaluate("document.querySelector('.practice-live').textContent = ''")
 

@@ -90,3 +90,26 @@ def test_content_tests_pass_in_a_bare_clone(tmp_path):
     print(f"bare clone: {summary}")
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert re.search(r"\b\d+ passed\b", summary) and "error" not in summary, summary
+
+
+def _expression_waits(text: str) -> list[int]:
+    """Lines of `text` where wait_for_function is given a string that is not a function."""
+    found = []
+    for match in re.finditer(r"wait_for_function\(", text):
+        rest = text[match.end():].lstrip()
+        rest = rest[1:] if rest.startswith("f") else rest
+        quote = next((q for q in ('"""', '"', "'") if rest.startswith(q)), None)
+        if quote and not re.match(r"\s*(?:\(\)|\(\[?[\w, ]*\]?\)|\w+)\s*=>", rest[len(quote):]):
+            found.append(text[:match.start()].count("\n") + 1)
+    return found
+
+
+def test_browser_waits_are_functions():
+    """Playwright polls a wait_for_function predicate given as a plain expression with eval, which
+    the site's Content-Security-Policy refuses: such a wait fails whenever its first check comes
+    too early (it did, under load, in test_practice). Every predicate is a function."""
+    offenders = [f"{path.name}:{line}" for path in sorted((ROOT / "tests").glob("*.py"))
+                 for line in _expression_waits(path.read_text(encoding="utf-8"))]
+    assert not offenders, f"wait_for_function with an expression, not a function: {offenders}"
+    assert _expression_waits("page.wait_for_function" + '("window.ready")') == [1]  # split: not a hit here
+    assert _expression_waits('page.wait_for_function("""() => 1""")\nwait_for_function("([a]) => a", [1])') == []

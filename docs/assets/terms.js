@@ -78,9 +78,9 @@
   // Lines of running text are about 26 px apart, so a term right above another, on the line before,
   // was under the same finger; the build spaces links on one line (hooks/glossary.py TERM_GAP),
   // but only the layout knows the lines. Where two boxes overlap, the later link stops being a
-  // target at this width: it reads as plain text and a tap goes through it (the term is linked
-  // where it is used again, and the glossary has it). Measured again when the article's size changes: a new width, or a
-  // 自测 answer shown. A fine pointer (mouse) keeps every link.
+  // target at this width: it reads as plain text and a tap goes through it (the glossary still has
+  // the term; a wider screen or a mouse keeps the link). Measured again when the article's size
+  // changes: a new width, or a 自测 answer shown.
   var TARGET = 44;
   var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)");
 
